@@ -1,0 +1,42 @@
+namespace MS2GAN.Model.Export;
+
+/// <summary>Activation applied after a dense layer. Only what ONNX has as a single operator.</summary>
+public enum Activation
+{
+    None,
+    Relu,
+    LeakyRelu,
+    Tanh,
+    Sigmoid,
+}
+
+/// <summary>One fully connected layer y = act(x W^T + b), weights as TorchSharp's Linear stores them.</summary>
+/// <param name="Weight">Row-major [OutFeatures, InFeatures].</param>
+/// <param name="Bias">[OutFeatures].</param>
+/// <param name="InFeatures">Input width.</param>
+/// <param name="OutFeatures">Output width.</param>
+/// <param name="Activation">Activation after the affine map.</param>
+/// <param name="LeakySlope">Negative slope when <paramref name="Activation"/> is LeakyRelu.</param>
+public sealed record DenseLayer(float[] Weight, float[] Bias, int InFeatures, int OutFeatures, Activation Activation, float LeakySlope = 0.01f);
+
+/// <summary>
+/// Everything needed to run one modality's encoder outside TorchSharp: input normalisation
+/// ((x - Mean) * Scale, per dimension, from the training split), the modality-specific stack and the
+/// common (shared) stack applied to the specific output. Both outputs are L2-normalised.
+/// </summary>
+/// <param name="Modality">"image" or "text".</param>
+/// <param name="Mean">Per-dimension mean subtracted from the input.</param>
+/// <param name="Scale">Per-dimension factor applied after the mean is subtracted.</param>
+/// <param name="Specific">Layers from base features to the specific feature S.</param>
+/// <param name="Common">Layers from S to the shared feature C (the same weights for both modalities).</param>
+public sealed record EncoderSpec(string Modality, float[] Mean, float[] Scale, IReadOnlyList<DenseLayer> Specific, IReadOnlyList<DenseLayer> Common)
+{
+    /// <summary>Width of the base features the encoder accepts.</summary>
+    public int InputDim => Mean.Length;
+
+    /// <summary>Width of the specific output.</summary>
+    public int SpecificDim => Specific[^1].OutFeatures;
+
+    /// <summary>Width of the shared output.</summary>
+    public int SharedDim => Common[^1].OutFeatures;
+}
