@@ -1,1 +1,3 @@
-Console.WriteLine(TorchSharp.torch.ones(2, 2).sum().item<float>());
+using MS2GAN.Host.Cli;
+
+return await CommandLine.Build().Parse(args).InvokeAsync();

@@ -1,0 +1,26 @@
+namespace MS2GAN.Model.Artifacts;
+
+/// <summary>
+/// The base features a model was trained on: which extractor made them and how wide they are. Items and
+/// queries must come from the same space, or they are refused.
+/// </summary>
+/// <param name="ImageFeatures">Image feature extractor ("resnet18", or "precomputed" for a feature dataset).</param>
+/// <param name="ImageDim">Width of the image features.</param>
+/// <param name="TextFeatures">Text feature extractor ("all-MiniLM-L6-v2", or "precomputed").</param>
+/// <param name="TextDim">Width of the text features.</param>
+public sealed record FeatureSpace(string ImageFeatures, int ImageDim, string TextFeatures, int TextDim)
+{
+    /// <summary>Why features of the given modality and width do not fit this space; null when they fit.</summary>
+    public string? Mismatch(string modality, int dim)
+    {
+        var (name, expected) = modality switch
+        {
+            "image" => (ImageFeatures, ImageDim),
+            "text" => (TextFeatures, TextDim),
+            _ => throw new ArgumentException($"unknown modality {modality}", nameof(modality)),
+        };
+        return dim == expected
+            ? null
+            : $"{modality} features have {dim} dimensions but the model was trained on {expected}-dimensional {name} {modality} features";
+    }
+}

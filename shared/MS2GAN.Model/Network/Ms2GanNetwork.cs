@@ -1,0 +1,86 @@
+using MS2GAN.Model.Export;
+using TorchSharp;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+
+namespace MS2GAN.Model.Network;
+
+/// <summary>The features one forward pass produces for a batch of pairs.</summary>
+/// <param name="ImageSpecific">S_I.</param>
+/// <param name="TextSpecific">S_T.</param>
+/// <param name="ImageShared">C_I = common(S_I).</param>
+/// <param name="TextShared">C_T = common(S_T).</param>
+public sealed record Ms2GanOutputs(Tensor ImageSpecific, Tensor TextSpecific, Tensor ImageShared, Tensor TextShared);
+
+/// <summary>
+/// The MS2GAN generator: an image-specific and a text-specific sub-network, one common sub-network with
+/// a single set of weights applied to both modalities' specific features, and label classifiers on the
+/// specific and on the shared features. The modality discriminator is a separate module
+/// (<see cref="ModalityDiscriminator"/>) because it has its own optimiser.
+/// </summary>
+public sealed class Ms2GanNetwork : nn.Module
+{
+    private readonly Mlp _imageSpecific;
+    private readonly Mlp _textSpecific;
+    private readonly Mlp _common;
+    private readonly Linear _specificClassifier;
+    private readonly Linear _sharedClassifier;
+
+    /// <summary>Builds the generator for the given input widths and class count.</summary>
+    public Ms2GanNetwork(int imageDim, int textDim, int classCount, Ms2GanConfig config) : base("ms2gan")
+    {
+        var activation = Mlp.ParseActivation(config.Activation);
+        _imageSpecific = new Mlp("image_specific", imageDim, config.SpecificHidden, config.SpecificDim, activation, config.Dropout);
+        _textSpecific = new Mlp("text_specific", textDim, config.SpecificHidden, config.SpecificDim, activation, config.Dropout);
+        _common = new Mlp("common", config.SpecificDim, config.CommonHidden, config.SharedDim, activation, config.Dropout);
+        _specificClassifier = nn.Linear(config.SpecificDim, classCount);
+        _sharedClassifier = nn.Linear(config.SharedDim, classCount);
+        ImageDim = imageDim;
+        TextDim = textDim;
+        ClassCount = classCount;
+        RegisterComponents();
+    }
+
+    /// <summary>Width of the image base features.</summary>
+    public int ImageDim { get; }
+
+    /// <summary>Width of the text base features.</summary>
+    public int TextDim { get; }
+
+    /// <summary>Number of label classes.</summary>
+    public int ClassCount { get; }
+
+    /// <summary>Runs both modalities through their specific networks and the common network.</summary>
+    public Ms2GanOutputs Forward(Tensor image, Tensor text)
+    {
+        var imageSpecific = _imageSpecific.forward(image);
+        var textSpecific = _textSpecific.forward(text);
+        return new Ms2GanOutputs(imageSpecific, textSpecific, _common.forward(imageSpecific), _common.forward(textSpecific));
+    }
+
+    /// <summary>Encodes one modality: (specific, shared).</summary>
+    public (Tensor Specific, Tensor Shared) Encode(string modality, Tensor features)
+    {
+        var specific = modality switch
+        {
+            "image" => _imageSpecific.forward(features),
+            "text" => _textSpecific.forward(features),
+            _ => throw new ArgumentException($"unknown modality {modality}", nameof(modality)),
+        };
+        return (specific, _common.forward(specific));
+    }
+
+    /// <summary>Class logits from specific features (one classifier for both modalities).</summary>
+    public Tensor ClassifySpecific(Tensor specific) => _specificClassifier.forward(specific);
+
+    /// <summary>Class logits from shared features.</summary>
+    public Tensor ClassifyShared(Tensor shared) => _sharedClassifier.forward(shared);
+
+    /// <summary>The encoder of one modality as plain arrays, with the input normalisation to bake in.</summary>
+    public EncoderSpec ToEncoderSpec(string modality, float[] mean, float[] scale) => new(
+        modality,
+        mean,
+        scale,
+        (modality == "image" ? _imageSpecific : _textSpecific).ToDenseLayers(),
+        _common.ToDenseLayers());
+}

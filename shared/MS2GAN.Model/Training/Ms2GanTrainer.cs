@@ -1,0 +1,201 @@
+using System.Diagnostics;
+using Microsoft.Extensions.Logging;
+using MS2GAN.Features.Data;
+using MS2GAN.Model.Evaluation;
+using MS2GAN.Model.Network;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace MS2GAN.Model.Training;
+
+/// <summary>
+/// Trains MS2GAN on paired image/text features with labels. Each batch first updates the modality
+/// discriminator on detached shared features, then the generator on label prediction, inter- and
+/// intra-modal label similarity, the specific-vs-shared difference and the adversarial term. After every
+/// epoch the validation split (carved from the training split, stratified, seeded) is scored and the best
+/// epoch's weights are kept. Nothing of any test split is seen here.
+/// </summary>
+public sealed class Ms2GanTrainer(Ms2GanConfig config, ILogger logger)
+{
+    /// <summary>Weights the joint score uses while selecting the best epoch.</summary>
+    public static readonly RetrievalWeights SelectionWeights = new(0.5, 0.5);
+
+    /// <summary>Trains on <paramref name="train"/> (the whole training split) and returns the best network.</summary>
+    public TrainingResult Train(FeatureSplit train, int classCount, IProgress<EpochReport>? progress = null, CancellationToken cancellation = default)
+    {
+        var problems = config.Validate();
+        if (problems.Count > 0)
+        {
+            throw new ConfigException(string.Join("; ", problems));
+        }
+        var stopwatch = Stopwatch.StartNew();
+        torch.set_num_threads(config.Threads > 0 ? config.Threads : Environment.ProcessorCount);
+        torch.random.manual_seed(config.Seed);
+
+        var split = ValidationSplit.Stratified(train.Labels, config.ValidationFraction, config.Seed);
+        if (split.Validation.Length < 2 || split.Fit.Length < 2)
+        {
+            throw new ArgumentException($"too few training items to hold out a validation split ({train.Labels.Length} items)");
+        }
+        var fitImage = train.Image.SelectRows(split.Fit);
+        var fitText = train.Text.SelectRows(split.Fit);
+        var imageNormalizer = FeatureNormalizer.Fit(fitImage, config.Normalization);
+        var textNormalizer = FeatureNormalizer.Fit(fitText, config.Normalization);
+        using var image = ToTensor(imageNormalizer.Apply(fitImage));
+        using var text = ToTensor(textNormalizer.Apply(fitText));
+        using var labels = tensor(split.Fit.Select(i => (long)train.Labels[i]).ToArray());
+        using var validationImage = ToTensor(imageNormalizer.Apply(train.Image.SelectRows(split.Validation)));
+        using var validationText = ToTensor(textNormalizer.Apply(train.Text.SelectRows(split.Validation)));
+        var validationLabels = split.Validation.Select(i => train.Labels[i]).ToArray();
+
+        logger.LogInformation(
+            "Training MS2GAN on {FitItems} pairs, validating on {ValidationItems}, {Classes} classes, image {ImageDim}-d, text {TextDim}-d, {Epochs} epochs",
+            split.Fit.Length, split.Validation.Length, classCount, train.Image.Columns, train.Text.Columns, config.Epochs);
+
+        var network = new Ms2GanNetwork(train.Image.Columns, train.Text.Columns, classCount, config);
+        using var discriminator = new ModalityDiscriminator(config.SharedDim, config.DiscriminatorHidden);
+        using var generatorOptimizer = optim.Adam(network.parameters(), config.LearningRate, weight_decay: config.WeightDecay);
+        using var discriminatorOptimizer = optim.Adam(discriminator.parameters(), config.DiscriminatorLearningRate, weight_decay: config.WeightDecay);
+
+        var history = new List<EpochReport>();
+        Dictionary<string, Tensor>? best = null;
+        var bestMap = double.NegativeInfinity;
+        var bestEpoch = 0;
+        var shuffler = new Random(config.Seed);
+        var n = split.Fit.Length;
+        var order = Enumerable.Range(0, n).ToArray();
+
+        for (var epoch = 1; epoch <= config.Epochs; epoch++)
+        {
+            cancellation.ThrowIfCancellationRequested();
+            network.train();
+            discriminator.train();
+            shuffler.Shuffle(order);
+            var sums = new double[7];
+            var batches = 0;
+            for (var start = 0; start < n; start += config.BatchSize)
+            {
+                var count = Math.Min(config.BatchSize, n - start);
+                if (count < 2)
+                {
+                    continue; // a single pair has no pair structure to learn from
+                }
+                using var scope = NewDisposeScope();
+                var index = tensor(order.AsSpan(start, count).ToArray().Select(i => (long)i).ToArray());
+                var step = Step(network, discriminator, generatorOptimizer, discriminatorOptimizer,
+                    image.index_select(0, index), text.index_select(0, index), labels.index_select(0, index));
+                for (var k = 0; k < sums.Length; k++)
+                {
+                    sums[k] += step[k];
+                }
+                batches++;
+            }
+            var validation = Evaluate(network, validationImage, validationText, validationLabels).Evaluate(SelectionWeights).Avg;
+            var isBest = validation > bestMap + 1e-9;
+            if (isBest)
+            {
+                bestMap = validation;
+                bestEpoch = epoch;
+                best?.Values.ToList().ForEach(t => t.Dispose());
+                best = Snapshot(network);
+            }
+            var epochReport = new EpochReport(epoch, config.Epochs,
+                sums[0] / batches, sums[1] / batches, sums[2] / batches, sums[3] / batches, sums[4] / batches, sums[5] / batches, sums[6] / batches,
+                validation, isBest, stopwatch.Elapsed);
+            history.Add(epochReport);
+            progress?.Report(epochReport);
+            if (config.Patience > 0 && epoch - bestEpoch >= config.Patience)
+            {
+                logger.LogInformation("Stopping after epoch {Epoch}: validation mAP has not improved for {Patience} epochs", epoch, config.Patience);
+                break;
+            }
+        }
+
+        Restore(network, best!);
+        best!.Values.ToList().ForEach(t => t.Dispose());
+        var evaluator = Evaluate(network, validationImage, validationText, validationLabels);
+        var weights = evaluator.BestWeights();
+        var report = evaluator.Report(weights);
+        logger.LogInformation(
+            "Best epoch {BestEpoch}: validation mAP joint {Joint:F4} (weights specific {Specific}, shared {Shared}), shared only {SharedOnly:F4}, specific only {SpecificOnly:F4}",
+            bestEpoch, report.Joint.Avg, weights.Specific, weights.Shared, report.Shared.Avg, report.Specific.Avg);
+        return new TrainingResult(network, imageNormalizer, textNormalizer, history, bestEpoch, report, split.Fit.Length, split.Validation.Length, stopwatch.Elapsed);
+    }
+
+    private double[] Step(Ms2GanNetwork network, ModalityDiscriminator discriminator, optim.Optimizer generatorOptimizer,
+        optim.Optimizer discriminatorOptimizer, Tensor image, Tensor text, Tensor labels)
+    {
+        var outputs = network.Forward(image, text);
+
+        // Discriminator: learn to tell the modality of (detached) shared features.
+        discriminatorOptimizer.zero_grad();
+        var discriminatorLoss = Ms2GanLosses.Discriminator(
+            discriminator.forward(outputs.ImageShared.detach()), discriminator.forward(outputs.TextShared.detach()));
+        discriminatorLoss.backward();
+        discriminatorOptimizer.step();
+
+        // Generator: every other objective, plus fooling the discriminator.
+        generatorOptimizer.zero_grad();
+        var label = (Ms2GanLosses.Label(network.ClassifySpecific(outputs.ImageSpecific), labels)
+                     + Ms2GanLosses.Label(network.ClassifySpecific(outputs.TextSpecific), labels)
+                     + Ms2GanLosses.Label(network.ClassifyShared(outputs.ImageShared), labels)
+                     + Ms2GanLosses.Label(network.ClassifyShared(outputs.TextShared), labels)) / 4;
+        var scale = config.SimilarityScale;
+        var inter = (Ms2GanLosses.Similarity(outputs.ImageSpecific, outputs.TextSpecific, labels, labels, scale, false)
+                     + Ms2GanLosses.Similarity(outputs.ImageShared, outputs.TextShared, labels, labels, scale, false)) / 2;
+        var intra = (Ms2GanLosses.Similarity(outputs.ImageSpecific, outputs.ImageSpecific, labels, labels, scale, true)
+                     + Ms2GanLosses.Similarity(outputs.TextSpecific, outputs.TextSpecific, labels, labels, scale, true)
+                     + Ms2GanLosses.Similarity(outputs.ImageShared, outputs.ImageShared, labels, labels, scale, true)
+                     + Ms2GanLosses.Similarity(outputs.TextShared, outputs.TextShared, labels, labels, scale, true)) / 4;
+        var difference = (Ms2GanLosses.Difference(outputs.ImageSpecific, outputs.ImageShared)
+                          + Ms2GanLosses.Difference(outputs.TextSpecific, outputs.TextShared)) / 2;
+        var adversarial = Ms2GanLosses.Adversarial(discriminator.forward(outputs.ImageShared), discriminator.forward(outputs.TextShared));
+        var total = label * config.LabelWeight + inter * config.InterWeight + intra * config.IntraWeight
+                    + difference * config.DifferenceWeight + adversarial * config.AdversarialWeight;
+        total.backward();
+        generatorOptimizer.step();
+
+        return
+        [
+            total.item<float>(), label.item<float>(), inter.item<float>(), intra.item<float>(),
+            difference.item<float>(), adversarial.item<float>(), discriminatorLoss.item<float>(),
+        ];
+    }
+
+    /// <summary>Encodes a split with the network in evaluation mode and prepares its scorer.</summary>
+    public static RetrievalEvaluator Evaluate(Ms2GanNetwork network, Tensor image, Tensor text, IReadOnlyList<int> labels)
+    {
+        network.eval();
+        using var noGrad = no_grad();
+        using var scope = NewDisposeScope();
+        var (imageSpecific, imageShared) = network.Encode("image", image);
+        var (textSpecific, textShared) = network.Encode("text", text);
+        return new RetrievalEvaluator(new EncodedSplit(
+            ToMatrix(imageSpecific), ToMatrix(imageShared), ToMatrix(textSpecific), ToMatrix(textShared), labels));
+    }
+
+    /// <summary>A float32 tensor [rows, columns] holding a copy of the matrix.</summary>
+    public static Tensor ToTensor(FeatureMatrix matrix) => tensor(matrix.Values, [matrix.Rows, matrix.Columns]);
+
+    /// <summary>A matrix holding a copy of a 2-D float32 tensor.</summary>
+    public static FeatureMatrix ToMatrix(Tensor t)
+    {
+        var contiguous = t.detach().cpu().contiguous();
+        return new FeatureMatrix(contiguous.data<float>().ToArray(), (int)t.shape[0], (int)t.shape[1]);
+    }
+
+    private static Dictionary<string, Tensor> Snapshot(nn.Module module)
+    {
+        using var noGrad = no_grad();
+        return module.state_dict().ToDictionary(kv => kv.Key, kv => kv.Value.detach().clone());
+    }
+
+    private static void Restore(nn.Module module, Dictionary<string, Tensor> snapshot)
+    {
+        using var noGrad = no_grad();
+        foreach (var (name, value) in module.state_dict())
+        {
+            value.copy_(snapshot[name]);
+        }
+    }
+}
