@@ -10,7 +10,7 @@ public sealed class Ms2GanTrainerTests(ITestOutputHelper output)
     private static readonly Ms2GanConfig Small = new()
     {
         SpecificHidden = [32], SpecificDim = 16, CommonHidden = [16], SharedDim = 16, DiscriminatorHidden = 16,
-        Epochs = 12, BatchSize = 32, Seed = 3, Threads = 1,
+        Epochs = 12, BatchSize = 32, Seed = 3, Threads = 1, LearningRate = 1e-3, Dropout = 0.2, WeightDecay = 1e-4,
     };
 
     [Fact]
@@ -26,7 +26,7 @@ public sealed class Ms2GanTrainerTests(ITestOutputHelper output)
         output.WriteLine($"test mAP joint {report.Joint.Avg:F4} (i2t {report.Joint.I2T:F4}, t2i {report.Joint.T2I:F4}), shared {report.Shared.Avg:F4}, specific {report.Specific.Avg:F4}");
 
         // Chance: with 4 balanced classes a random ranking scores about 0.27 on 80 items.
-        // Measured on this machine: 0.793 (seed 3). The threshold leaves a margin of 0.17 below that
+        // Measured on this machine: 0.758 (seed 3). The threshold leaves a margin of 0.14 below that
         // and is still 0.35 above chance.
         Assert.True(report.Joint.Avg >= 0.62, $"joint mAP {report.Joint.Avg:F4} is not clearly above chance (0.27)");
         Assert.Equal(Small.Epochs, result.History.Count);

@@ -1,0 +1,239 @@
+#!/usr/bin/env bash
+# Runs every test of MS2GAN.Pipeline on a fresh machine: `bash infra/scripts/test.sh`.
+# The same command is what CI runs (.ci/run) and what the README gives.
+#
+# Steps: check the toolchain, install what the tests need (idempotent, quiet), build the
+# solution, run `dotnet test` with one .trx per test project into artifacts/test-results,
+# list skipped tests with their reasons, and print the totals as the last line:
+#   N passed, N failed, N skipped
+# Exit status: 0 only when the build succeeded, no test failed, the test run did not abort,
+# and at least one test passed.
+#
+# Environment:
+#   MS2GAN_NEEDS_RABBITMQ=1   start a local RabbitMQ even without a tests/*Integration* project
+#   MS2GAN_TEST_FILTER=EXPR   passed to `dotnet test --filter` (for local runs; CI leaves it unset)
+set -euo pipefail
+
+REPO_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
+cd "$REPO_ROOT"
+
+SOLUTION="MS2GAN.Pipeline.sln"
+CONFIGURATION="Release"
+RESULTS_DIR="$REPO_ROOT/artifacts/test-results"
+
+export DOTNET_CLI_TELEMETRY_OPTOUT=1
+export DOTNET_NOLOGO=1
+export DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
+export DOTNET_GENERATE_ASPNET_CERTIFICATE=false
+
+log() { printf '==> %s\n' "$*"; }
+fail() { printf 'test.sh: %s\n' "$*" >&2; }
+
+# --- (a) toolchain -------------------------------------------------------------------------
+
+ensure_dotnet() {
+    if ! command -v dotnet >/dev/null 2>&1; then
+        fail "dotnet was not found on PATH. Install the .NET 10 SDK (global.json pins the feature band) and run again."
+        exit 2
+    fi
+    # `dotnet --version` inside the repository honours global.json, so this also catches an SDK
+    # that is too old for the pinned feature band.
+    local version
+    if ! version="$(dotnet --version 2>&1)"; then
+        fail "the installed .NET SDK does not satisfy global.json:"
+        printf '%s\n' "$version" >&2
+        exit 2
+    fi
+    log "dotnet SDK $version"
+    # The .trx summary below is parsed with Python's standard library.
+    if ! command -v python3 >/dev/null 2>&1; then
+        fail "python3 was not found on PATH; it reads the test results (apt-get install python3)."
+        exit 2
+    fi
+}
+
+# --- (b) services the tests need ------------------------------------------------------------
+
+# RabbitMQ for the integration tests (DESIGN.md: a real broker started by the test script, never a
+# mock). Debian's rabbitmq-server package; started detached as a plain process, so it also works
+# where there is no systemd (containers, CI). Idempotent: does nothing when a node already answers.
+ensure_rabbitmq() {
+    local rabbitmqctl=rabbitmqctl server=rabbitmq-server
+    # Debian installs both into /usr/sbin, which a non-login PATH may lack.
+    command -v rabbitmqctl >/dev/null 2>&1 || rabbitmqctl=/usr/sbin/rabbitmqctl
+    command -v rabbitmq-server >/dev/null 2>&1 || server=/usr/sbin/rabbitmq-server
+
+    if [[ ! -x "$server" && ! -x "$(command -v "$server" 2>/dev/null || true)" ]]; then
+        log "installing rabbitmq-server (Debian package)"
+        if [[ $(id -u) -ne 0 ]]; then
+            fail "rabbitmq-server is missing and installing it needs root (apt-get install rabbitmq-server)."
+            exit 2
+        fi
+        local apt_log
+        apt_log="$(mktemp)"
+        if ! { DEBIAN_FRONTEND=noninteractive apt-get update -qq &&
+               DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends rabbitmq-server; } \
+               >"$apt_log" 2>&1; then
+            cat "$apt_log" >&2
+            fail "could not install rabbitmq-server with apt-get (output above)."
+            exit 2
+        fi
+        rm -f "$apt_log"
+        rabbitmqctl=/usr/sbin/rabbitmqctl
+        server=/usr/sbin/rabbitmq-server
+    fi
+
+    if timeout 15 "$rabbitmqctl" -q status >/dev/null 2>&1; then
+        log "RabbitMQ already running"
+        return 0
+    fi
+
+    log "starting RabbitMQ"
+    "$server" -detached
+    local deadline=$((SECONDS + 120))
+    until timeout 30 "$rabbitmqctl" -q await_startup >/dev/null 2>&1; do
+        if ((SECONDS >= deadline)); then
+            fail "RabbitMQ did not start within 120 s; see /var/log/rabbitmq/."
+            exit 2
+        fi
+        sleep 2
+    done
+    log "RabbitMQ is up"
+}
+
+needs_rabbitmq() {
+    [[ "${MS2GAN_NEEDS_RABBITMQ:-0}" == "1" ]] && return 0
+    compgen -G "tests/*Integration*" >/dev/null
+}
+
+ensure_test_dependencies() {
+    # Nothing beyond the .NET SDK yet: NuGet restore brings TorchSharp, ONNX Runtime, SkiaSharp
+    # and the backbone models. Add further installs here, each idempotent and quiet.
+    if needs_rabbitmq; then
+        ensure_rabbitmq
+    fi
+}
+
+# --- (d) results ----------------------------------------------------------------------------
+
+# Reads every .trx under $RESULTS_DIR, lists failed and skipped tests (with messages/reasons) and
+# prints "PASSED FAILED SKIPPED" on its last line for the caller.
+summarize_trx() {
+    python3 - "$RESULTS_DIR" <<'PY'
+import glob, os, sys
+import xml.etree.ElementTree as ET
+
+NS = "{http://microsoft.com/schemas/VisualStudio/TeamTest/2010}"
+results_dir = sys.argv[1]
+passed = failed = skipped = 0
+failures, skips, per_assembly = [], [], {}
+
+def text_of(result, *paths):
+    for path in paths:
+        node = result.find(path)
+        if node is not None and node.text and node.text.strip():
+            return node.text.strip()
+    return ""
+
+for trx in sorted(glob.glob(os.path.join(results_dir, "**", "*.trx"), recursive=True)):
+    try:
+        root = ET.parse(trx).getroot()
+    except ET.ParseError as error:
+        print(f"unreadable result file {trx}: {error}", file=sys.stderr)
+        failed += 1
+        continue
+    storages = {d.get("id"): os.path.basename(d.get("storage", "")) for d in root.iter(NS + "UnitTest")}
+    for result in root.iter(NS + "UnitTestResult"):
+        outcome = result.get("outcome", "")
+        name = result.get("testName", "?")
+        counts = per_assembly.setdefault(storages.get(result.get("testId"), "?") or "?", [0, 0, 0])
+        if outcome == "Passed":
+            passed += 1
+            counts[0] += 1
+        elif outcome == "NotExecuted":
+            skipped += 1
+            counts[2] += 1
+            reason = text_of(result,
+                             f"{NS}Output/{NS}ErrorInfo/{NS}Message",
+                             f"{NS}Output/{NS}StdOut") or "(no reason given)"
+            skips.append((name, reason))
+        else:
+            # Failed, Error, Timeout, Aborted, Inconclusive...: anything that is not a pass or a skip.
+            failed += 1
+            counts[1] += 1
+            message = text_of(result, f"{NS}Output/{NS}ErrorInfo/{NS}Message") or outcome
+            failures.append((name, message.splitlines()[0] if message else outcome))
+
+for assembly, (p, f, s) in sorted(per_assembly.items()):
+    print(f"  {assembly}: {p} passed, {f} failed, {s} skipped")
+if skips:
+    print(f"Skipped tests ({len(skips)}):")
+    for name, reason in skips:
+        print(f"  SKIP {name}: {' '.join(reason.split())}")
+if failures:
+    print(f"Failed tests ({len(failures)}):")
+    for name, message in failures:
+        print(f"  FAIL {name}: {message}")
+print(passed, failed, skipped)
+PY
+}
+
+# --- main -----------------------------------------------------------------------------------
+
+ensure_dotnet
+ensure_test_dependencies
+
+rm -rf "$RESULTS_DIR"
+mkdir -p "$RESULTS_DIR"
+
+# Build once, separately, so that a compile error is reported as such and not as a test failure.
+log "building $SOLUTION ($CONFIGURATION)"
+build_status=0
+dotnet build "$SOLUTION" -c "$CONFIGURATION" -nologo -v:minimal -clp:ErrorsOnly\;Summary || build_status=$?
+if ((build_status != 0)); then
+    fail "BUILD FAILED (dotnet build exited $build_status); no tests were run. See the errors above."
+    echo "0 passed, 0 failed, 0 skipped"
+    exit 1
+fi
+
+# One .trx per test project. No LogFileName: a fixed name would make the projects of the solution
+# overwrite each other's file, while the default name gets a [N] suffix on a clash.
+test_args=(
+    "$SOLUTION" -c "$CONFIGURATION" --no-build --nologo
+    --results-directory "$RESULTS_DIR"
+    --logger trx
+    --logger "console;verbosity=normal"
+    # A hung test would otherwise eat CI's whole time limit in silence: kill its host and say which.
+    --blame-hang-timeout 20m --blame-hang-dump-type none
+)
+if [[ -n "${MS2GAN_TEST_FILTER:-}" ]]; then
+    test_args+=(--filter "$MS2GAN_TEST_FILTER")
+fi
+
+log "running tests (results in ${RESULTS_DIR#"$REPO_ROOT"/})"
+test_status=0
+dotnet test "${test_args[@]}" || test_status=$?
+
+trx_count=$(find "$RESULTS_DIR" -name '*.trx' | wc -l)
+summary="$(summarize_trx)"
+counts="$(tail -n 1 <<<"$summary")"
+read -r passed failed skipped <<<"$counts"
+if [[ "$summary" == *$'\n'* ]]; then
+    printf '%s\n' "${summary%$'\n'*}"
+fi
+
+exit_code=0
+if ((failed > 0)); then
+    fail "$failed test(s) failed."
+    exit_code=1
+elif ((test_status != 0)); then
+    # A test host that crashed or a run that aborted leaves no failed result behind.
+    fail "dotnet test exited $test_status without a failed test in the results ($trx_count .trx file(s)): a test host crashed or the run aborted; see the output above."
+    exit_code=1
+elif ((passed == 0)); then
+    fail "no test passed ($trx_count .trx file(s)); a run that tests nothing is not a pass."
+    exit_code=1
+fi
+
+echo "$passed passed, $failed failed, $skipped skipped"
+exit "$exit_code"
