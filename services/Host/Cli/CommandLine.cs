@@ -11,7 +11,7 @@ public static class CommandLine
         var root = new RootCommand("ms2gan: cross-modal (image <-> text) retrieval with MS2GAN");
         root.Subcommands.Add(TrainCommand.Create());
         root.Subcommands.Add(EvaluateCommand.Create());
-        //root.Subcommands.Add(DemoDataCommand.Create());
+        root.Subcommands.Add(DemoDataCommand.Create());
         root.Subcommands.Add(InspectCommand.Create());
         return root;
     }

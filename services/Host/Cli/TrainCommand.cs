@@ -1,3 +1,4 @@
+using MS2GAN.Features.Common;
 using System.CommandLine;
 using Microsoft.Extensions.Logging;
 using MS2GAN.Features.Data;
@@ -47,7 +48,7 @@ public static class TrainCommand
             var dataset = FeatureDatasetLoader.Load(parse.GetValue(data)!.FullName);
             var manifest = TerminalProgress.Run("training", settings.Epochs, logger, report =>
                 new Ms2GanModelBuilder(logger).Build(dataset, settings, parse.GetValue(output)!.FullName, parse.GetValue(force),
-                    new SyncProgress<EpochReport>(e => report(e.Epoch, Describe(e)))));
+                    new SynchronousProgress<EpochReport>(e => report(e.Epoch, Describe(e)))));
             Console.Error.WriteLine(ModelSummary.Describe(manifest));
             return 0;
         }));

@@ -40,7 +40,7 @@ public static class TrainingCurvesPlot
         plot.XLabel("epoch");
         plot.YLabel("loss");
         plot.Axes.Right.Label.Text = "validation mAP";
-        plot.ShowLegend(Alignment.UpperRight);
+        plot.ShowLegend(Edge.Right);
         plot.SavePng(path, width, height);
     }
 }

@@ -1,0 +1,94 @@
+using Microsoft.Extensions.Logging;
+using MS2GAN.Features.Backbones;
+using MS2GAN.Features.Onnx;
+
+namespace MS2GAN.Features.Tests.Backbones;
+
+public sealed class OnnxSessionFactoryTests
+{
+    private static readonly string Model = Path.Combine(BackboneFiles.DefaultDirectory, BackboneFiles.ResNetPreprocess);
+
+    [Fact]
+    public void Cpu_preference_runs_on_the_cpu_and_logs_the_provider()
+    {
+        var logger = new ListLogger<OnnxSessionFactory>();
+        var factory = new OnnxSessionFactory(new OnnxRuntimeOptions { Preference = ExecutionPreference.Cpu, IntraOpThreads = 1 }, logger);
+
+        using var session = factory.Create(Model);
+
+        Assert.Equal(OnnxSessionFactory.CpuProvider, session.Provider);
+        Assert.False(session.IsCuda);
+        Assert.Equal(BackboneFiles.ResNetPreprocess, session.ModelName);
+        var entry = Assert.Single(logger.Entries);
+        Assert.Equal(LogLevel.Information, entry.Level);
+        Assert.StartsWith($"ONNX Runtime provider for {BackboneFiles.ResNetPreprocess}: {OnnxSessionFactory.CpuProvider}", entry.Message);
+    }
+
+    [Fact]
+    public void Auto_preference_logs_which_provider_runs_the_model()
+    {
+        var logger = new ListLogger<OnnxSessionFactory>();
+        var factory = new OnnxSessionFactory(logger: logger);
+
+        using var session = factory.Create(File.ReadAllBytes(Model), "preprocess-in-memory");
+
+        Assert.Contains(session.Provider, new[] { OnnxSessionFactory.CudaProvider, OnnxSessionFactory.CpuProvider });
+        Assert.Contains(logger.Entries, e => e.Level == LogLevel.Information
+            && e.Message.StartsWith($"ONNX Runtime provider for preprocess-in-memory: {session.Provider}", StringComparison.Ordinal));
+    }
+
+    [NoCudaFact]
+    public void Auto_preference_falls_back_to_the_cpu_once_and_warns_why()
+    {
+        var logger = new ListLogger<OnnxSessionFactory>();
+        var factory = new OnnxSessionFactory(logger: logger);
+
+        using var first = factory.Create(Model);
+        using var second = factory.Create(Model);
+
+        Assert.Equal(OnnxSessionFactory.CpuProvider, first.Provider);
+        Assert.Equal(OnnxSessionFactory.CpuProvider, second.Provider);
+        // The reason is a property of the machine: said once per factory, not for every model.
+        var warning = Assert.Single(logger.Entries, e => e.Level == LogLevel.Warning);
+        Assert.Contains("falling back to the CPU", warning.Message);
+        Assert.Equal(2, logger.Entries.Count(e => e.Level == LogLevel.Information));
+    }
+
+    [NoCudaFact]
+    public void Cuda_preference_fails_with_a_clear_error_when_cuda_cannot_be_used()
+    {
+        var factory = new OnnxSessionFactory(new OnnxRuntimeOptions { Preference = ExecutionPreference.Cuda });
+
+        var error = Assert.Throws<OnnxRuntimeUnavailableException>(() => factory.Create(Model));
+
+        Assert.Contains("CUDA execution provider was required for ResNetPreprocess.onnx", error.Message);
+        Assert.Contains("Auto or Cpu", error.Message);
+    }
+
+    [CudaFact]
+    public void Cuda_preference_runs_on_cuda_where_it_is_present()
+    {
+        var factory = new OnnxSessionFactory(new OnnxRuntimeOptions { Preference = ExecutionPreference.Cuda });
+
+        using var session = factory.Create(Model);
+
+        Assert.Equal(OnnxSessionFactory.CudaProvider, session.Provider);
+        Assert.True(session.IsCuda);
+    }
+
+    [Fact]
+    public void A_missing_model_file_is_named_in_the_error()
+    {
+        var path = Path.Combine(Path.GetTempPath(), $"missing-{Guid.NewGuid():N}.onnx");
+
+        var error = Assert.Throws<FileNotFoundException>(() => new OnnxSessionFactory().Create(path));
+
+        Assert.Equal(path, error.FileName);
+    }
+
+    [Fact]
+    public void Negative_thread_counts_are_refused()
+    {
+        Assert.Throws<ArgumentOutOfRangeException>(() => new OnnxSessionFactory(new OnnxRuntimeOptions { IntraOpThreads = -1 }));
+    }
+}

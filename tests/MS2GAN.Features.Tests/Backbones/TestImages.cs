@@ -1,0 +1,128 @@
+using System.Buffers.Binary;
+using System.IO.Compression;
+using System.Text;
+using MS2GAN.Features.Demo;
+using SkiaSharp;
+
+namespace MS2GAN.Features.Tests.Backbones;
+
+/// <summary>Images for backbone tests: demo samples, re-encodings of them, and hand-made PNG headers.</summary>
+internal static class TestImages
+{
+    public static byte[] DemoPng(int classIndex = 0, int index = 0, int seed = 1) =>
+        DemoDataGenerator.CreateSample(classIndex, index, seed).Png;
+
+    /// <summary>Decodes, optionally rescales, and re-encodes an image in another format.</summary>
+    public static byte[] Reencode(byte[] image, SKEncodedImageFormat format, int quality = 95, int? size = null)
+    {
+        using var bitmap = SKBitmap.Decode(image);
+        using var scaled = size is { } s ? bitmap.Resize(new SKImageInfo(s, s), new SKSamplingOptions(SKCubicResampler.Mitchell)) : bitmap.Copy();
+        using var data = scaled.Encode(format, quality);
+        return data.ToArray();
+    }
+
+    /// <summary>
+    /// The picture as a camera would store it with EXIF orientation <paramref name="orientation"/> (1-8):
+    /// its pixels laid out so that applying the orientation shows <paramref name="upright"/>.
+    /// Built pixel by pixel from the EXIF definitions, independently of the code under test.
+    /// </summary>
+    public static SKBitmap StoredFor(SKBitmap upright, int orientation)
+    {
+        int w = upright.Width, h = upright.Height;
+        var swap = orientation >= 5;
+        var (sw, sh) = swap ? (h, w) : (w, h);
+        var stored = new SKBitmap(new SKImageInfo(sw, sh, SKColorType.Rgba8888, SKAlphaType.Opaque));
+        for (var y = 0; y < h; y++)
+        {
+            for (var x = 0; x < w; x++)
+            {
+                // Where the displayed pixel (x, y) lives in the stored image.
+                var (sx, sy) = orientation switch
+                {
+                    1 => (x, y),
+                    2 => (sw - 1 - x, y),
+                    3 => (sw - 1 - x, sh - 1 - y),
+                    4 => (x, sh - 1 - y),
+                    5 => (y, x),
+                    6 => (y, sh - 1 - x),
+                    7 => (sw - 1 - y, sh - 1 - x),
+                    8 => (sw - 1 - y, x),
+                    _ => throw new ArgumentOutOfRangeException(nameof(orientation)),
+                };
+                stored.SetPixel(sx, sy, upright.GetPixel(x, y));
+            }
+        }
+        return stored;
+    }
+
+    /// <summary>A JPEG of <paramref name="bitmap"/> carrying an EXIF APP1 segment with the given orientation tag.</summary>
+    public static byte[] JpegWithOrientation(SKBitmap bitmap, int orientation)
+    {
+        using var data = bitmap.Encode(SKEncodedImageFormat.Jpeg, 100);
+        var jpeg = data.ToArray();
+        // "Exif\0\0", big-endian TIFF header, one IFD with one SHORT entry: 0x0112 Orientation.
+        byte[] exif =
+        [
+            (byte)'E', (byte)'x', (byte)'i', (byte)'f', 0, 0,
+            (byte)'M', (byte)'M', 0, 42, 0, 0, 0, 8,
+            0, 1,
+            0x01, 0x12, 0, 3, 0, 0, 0, 1, 0, (byte)orientation, 0, 0,
+            0, 0, 0, 0,
+        ];
+        var segment = new byte[4 + exif.Length];
+        segment[0] = 0xFF;
+        segment[1] = 0xE1;
+        BinaryPrimitives.WriteUInt16BigEndian(segment.AsSpan(2), (ushort)(exif.Length + 2));
+        exif.CopyTo(segment, 4);
+        // Right after the start-of-image marker.
+        return [.. jpeg.AsSpan(0, 2), .. segment, .. jpeg.AsSpan(2)];
+    }
+
+    /// <summary>A valid PNG header announcing <paramref name="width"/> x <paramref name="height"/> pixels, with almost no pixel data.</summary>
+    public static byte[] PngHeader(int width, int height)
+    {
+        using var stream = new MemoryStream();
+        stream.Write([0x89, (byte)'P', (byte)'N', (byte)'G', 0x0D, 0x0A, 0x1A, 0x0A]);
+        var header = new byte[13];
+        BinaryPrimitives.WriteInt32BigEndian(header, width);
+        BinaryPrimitives.WriteInt32BigEndian(header.AsSpan(4), height);
+        header[8] = 8; // bit depth
+        header[9] = 2; // RGB
+        Chunk(stream, "IHDR", header);
+        using (var compressed = new MemoryStream())
+        {
+            using (var zlib = new ZLibStream(compressed, CompressionLevel.Fastest, leaveOpen: true))
+            {
+                zlib.Write(new byte[64]);
+            }
+            Chunk(stream, "IDAT", compressed.ToArray());
+        }
+        Chunk(stream, "IEND", []);
+        return stream.ToArray();
+    }
+
+    private static void Chunk(Stream stream, string type, byte[] data)
+    {
+        Span<byte> length = stackalloc byte[4];
+        BinaryPrimitives.WriteInt32BigEndian(length, data.Length);
+        stream.Write(length);
+        var typed = Encoding.ASCII.GetBytes(type).Concat(data).ToArray();
+        stream.Write(typed);
+        BinaryPrimitives.WriteUInt32BigEndian(length, Crc32(typed));
+        stream.Write(length);
+    }
+
+    private static uint Crc32(ReadOnlySpan<byte> bytes)
+    {
+        var crc = 0xFFFFFFFFu;
+        foreach (var b in bytes)
+        {
+            crc ^= b;
+            for (var k = 0; k < 8; k++)
+            {
+                crc = (crc & 1) != 0 ? (crc >> 1) ^ 0xEDB88320u : crc >> 1;
+            }
+        }
+        return ~crc;
+    }
+}
