@@ -1,11 +1,11 @@
-namespace MS2GAN.Features.Tests.Data;
+namespace MS2GAN.TestSupport;
 
 /// <summary>A fresh folder under the system temp folder, deleted with everything in it on dispose.</summary>
-internal sealed class TempFolder : IDisposable
+public sealed class TempFolder : IDisposable
 {
     public TempFolder()
     {
-        Path = System.IO.Path.Combine(System.IO.Path.GetTempPath(), $"ms2gan-features-tests-{Guid.NewGuid():N}");
+        Path = System.IO.Path.Combine(System.IO.Path.GetTempPath(), $"ms2gan-tests-{Guid.NewGuid():N}");
         Directory.CreateDirectory(Path);
     }
 
@@ -13,6 +13,9 @@ internal sealed class TempFolder : IDisposable
 
     /// <summary>The path of a file in this folder.</summary>
     public string File(string name) => System.IO.Path.Combine(Path, name);
+
+    /// <summary>A path below this folder.</summary>
+    public string Combine(params string[] parts) => System.IO.Path.Combine([Path, .. parts]);
 
     /// <summary>Writes raw bytes to a file in this folder and returns its path.</summary>
     public string WriteBytes(string name, byte[] bytes)

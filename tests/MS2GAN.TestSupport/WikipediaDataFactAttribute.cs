@@ -1,4 +1,6 @@
-namespace MS2GAN.Features.Tests.Data;
+using Xunit;
+
+namespace MS2GAN.TestSupport;
 
 /// <summary>
 /// A fact that needs the Wikipedia benchmark in <c>shared/data/wikipedia</c>, found by walking up from
