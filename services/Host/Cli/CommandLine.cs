@@ -13,6 +13,7 @@ public static class CommandLine
         root.Subcommands.Add(EvaluateCommand.Create());
         root.Subcommands.Add(DemoDataCommand.Create());
         root.Subcommands.Add(InspectCommand.Create());
+        root.Subcommands.Add(Serve.ServeCommand.Create());
         return root;
     }
 }

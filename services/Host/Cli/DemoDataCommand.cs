@@ -28,25 +28,32 @@ public static class DemoDataCommand
         };
         command.SetAction(parse => CliRunner.Run("demo-data", false, loggers =>
         {
-            var logger = loggers.CreateLogger("demo-data");
-            var count = parse.GetValue(perClass);
-            if (count is < 2 or > 9999)
-            {
-                throw new ArgumentException($"--per-class must be between 2 and 9999 (got {count})");
-            }
-            var sessions = new OnnxSessionFactory(new OnnxRuntimeOptions { Preference = parse.GetValue(provider) }, loggers.CreateLogger<OnnxSessionFactory>());
-            using var images = parse.GetValue(mediaOnly) ? null : new ResNet18Backbone(sessions);
-            using var texts = parse.GetValue(mediaOnly) ? null : new MiniLmBackbone(sessions);
-            var total = count * DemoDataGenerator.ClassNames.Count;
-            var dataset = TerminalProgress.Run("demo data", 4.0 * total, logger, report =>
-                DemoDataGenerator.Generate(parse.GetValue(output)!.FullName, count, parse.GetValue(seed), images, texts,
-                    new SynchronousProgress<DemoProgress>(p => report((int)p.Phase * total + p.Done * (double)total / Math.Max(1, p.Total), $"{Describe(p.Phase)} {p.Done}/{p.Total}")),
-                    parse.GetValue(force)));
-            logger.LogInformation("Demo dataset written to {Directory}", dataset.Directory);
-            Console.Error.WriteLine($"demo data: {total} items in {DemoDataGenerator.ClassNames.Count} classes written to {dataset.Directory}");
+            Generate(parse.GetValue(output)!.FullName, parse.GetValue(perClass), parse.GetValue(seed), parse.GetValue(mediaOnly),
+                parse.GetValue(force), parse.GetValue(provider), loggers);
             return 0;
         }));
         return command;
+    }
+
+    /// <summary>Generates the demo dataset with a progress display; shared by `demo-data` and `serve`.</summary>
+    public static DemoDataset Generate(string outDir, int perClass, int seed, bool mediaOnly, bool force, ExecutionPreference provider, ILoggerFactory loggers)
+    {
+        var logger = loggers.CreateLogger("demo-data");
+        if (perClass is < 2 or > 9999)
+        {
+            throw new ArgumentException($"--per-class must be between 2 and 9999 (got {perClass})");
+        }
+        var sessions = new OnnxSessionFactory(new OnnxRuntimeOptions { Preference = provider }, loggers.CreateLogger<OnnxSessionFactory>());
+        using var images = mediaOnly ? null : new ResNet18Backbone(sessions);
+        using var texts = mediaOnly ? null : new MiniLmBackbone(sessions);
+        var total = perClass * DemoDataGenerator.ClassNames.Count;
+        var dataset = TerminalProgress.Run("demo data", 4.0 * total, logger, report =>
+            DemoDataGenerator.Generate(outDir, perClass, seed, images, texts,
+                new SynchronousProgress<DemoProgress>(p => report((int)p.Phase * total + p.Done * (double)total / Math.Max(1, p.Total), $"{Describe(p.Phase)} {p.Done}/{p.Total}")),
+                force));
+        logger.LogInformation("Demo dataset written to {Directory}", dataset.Directory);
+        Console.Error.WriteLine($"demo data: {total} items in {DemoDataGenerator.ClassNames.Count} classes written to {dataset.Directory}");
+        return dataset;
     }
 
     private static string Describe(DemoPhase phase) => phase switch

@@ -45,14 +45,21 @@ public static class TrainCommand
             {
                 throw new ConfigException(string.Join("; ", problems));
             }
-            var dataset = FeatureDatasetLoader.Load(parse.GetValue(data)!.FullName);
-            var manifest = TerminalProgress.Run("training", settings.Epochs, logger, report =>
-                new Ms2GanModelBuilder(logger).Build(dataset, settings, parse.GetValue(output)!.FullName, parse.GetValue(force),
-                    new SynchronousProgress<EpochReport>(e => report(e.Epoch, Describe(e)))));
-            Console.Error.WriteLine(ModelSummary.Describe(manifest));
+            Train(parse.GetValue(data)!.FullName, parse.GetValue(output)!.FullName, settings, parse.GetValue(force), logger);
             return 0;
         }));
         return command;
+    }
+
+    /// <summary>Trains with a progress display and prints the retrieval tables; shared by `train` and `serve`.</summary>
+    public static ModelManifest Train(string data, string output, Ms2GanConfig settings, bool force, ILogger logger)
+    {
+        var dataset = FeatureDatasetLoader.Load(data);
+        var manifest = TerminalProgress.Run("training", settings.Epochs, logger, report =>
+            new Ms2GanModelBuilder(logger).Build(dataset, settings, output, force,
+                new SynchronousProgress<EpochReport>(e => report(e.Epoch, Describe(e)))));
+        Console.Error.WriteLine(ModelSummary.Describe(manifest));
+        return manifest;
     }
 
     private static string Describe(EpochReport e) =>

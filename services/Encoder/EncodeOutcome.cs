@@ -1,0 +1,10 @@
+namespace MS2GAN.Encoder;
+
+/// <summary>What happened to the items of one encoder batch.</summary>
+/// <param name="Indexed">Items written to the index, with the modalities each got.</param>
+/// <param name="Failed">Items that could not be encoded, with the reason (marked failed in the item store).</param>
+/// <param name="Missing">Items no longer in the item store (deleted meanwhile); nothing to do.</param>
+public sealed record EncodeOutcome(
+    IReadOnlyDictionary<string, IReadOnlyList<string>> Indexed,
+    IReadOnlyDictionary<string, string> Failed,
+    IReadOnlyList<string> Missing);

@@ -1,0 +1,48 @@
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+using MS2GAN.Encoder;
+using MS2GAN.Ingest;
+using MS2GAN.Search;
+using MS2GAN.ServiceDefaults;
+using MS2GAN.ServiceDefaults.Pipeline;
+
+namespace MS2GAN.Host.Serve;
+
+/// <summary>All four services in one process: ingest, encoder and search over one bus and the embedded stores.</summary>
+public static class ServeApplication
+{
+    /// <summary>Builds the web application for the given model folder and data folder.</summary>
+    public static WebApplication Build(ServeSettings settings, string modelDirectory, string[] args)
+    {
+        var builder = WebApplication.CreateBuilder(args);
+        var overrides = new Dictionary<string, string?>
+        {
+            ["Pipeline:DataDirectory"] = Path.Combine(settings.DataDirectory, "store"),
+            ["Pipeline:ModelDirectory"] = modelDirectory,
+            ["Messaging:Transport"] = settings.Transport.Equals("rabbitmq", StringComparison.OrdinalIgnoreCase) ? "RabbitMq" : "InMemory",
+            ["urls"] = settings.Urls,
+        };
+        builder.Configuration.AddInMemoryCollection(overrides);
+        builder.WebHost.UseUrls(settings.Urls);
+        builder.AddServiceDefaults("ms2gan");
+        builder.Services.AddMs2GanStorage(builder.Configuration);
+        builder.Services.AddMs2GanModel(builder.Configuration);
+        builder.Services.AddIngestService(builder.Configuration);
+        builder.Services.AddEncoderService(builder.Configuration);
+        builder.Services.AddSearchService();
+        builder.Services.AddMs2GanMessaging(builder.Configuration, bus => bus.AddEncoderConsumers());
+
+        var app = builder.Build();
+        app.MapServiceDefaults();
+        app.MapIngestEndpoints();
+        app.MapSearchEndpoints();
+        return app;
+    }
+
+    /// <summary>Whether an API key is configured (environment MS2GAN_API_KEY or ApiKeys:Key).</summary>
+    public static bool HasApiKey(IServiceProvider services) =>
+        !string.IsNullOrEmpty(services.GetRequiredService<IOptions<ApiKeyOptions>>().Value.Key);
+}

@@ -1,0 +1,119 @@
+using System.CommandLine;
+using System.Security.Cryptography;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using MS2GAN.Features.Onnx;
+using MS2GAN.Host.Cli;
+using MS2GAN.Model;
+using MS2GAN.Model.Artifacts;
+using MS2GAN.ServiceDefaults;
+
+namespace MS2GAN.Host.Serve;
+
+/// <summary>
+/// `ms2gan serve`: all services in one process on the embedded stores. With no model given it generates the
+/// demo data and trains a demo model (once; later runs reuse them), ingests the demo items through the
+/// ingest path, waits until they are indexed, and serves the HTTP APIs.
+/// </summary>
+public static class ServeCommand
+{
+    /// <summary>Builds the verb.</summary>
+    public static Command Create()
+    {
+        var model = new Option<DirectoryInfo?>("--model") { Description = "Model folder to serve (default: the demo model, trained on first run)" };
+        var dataDir = new Option<DirectoryInfo>("--data-dir") { Description = "Folder for demo data, model and stores", DefaultValueFactory = _ => new DirectoryInfo("ms2gan-data") };
+        var urls = new Option<string>("--urls") { Description = "Where to listen", DefaultValueFactory = _ => "http://127.0.0.1:5080" };
+        var transport = new Option<string>("--transport") { Description = "inmemory (one process) or rabbitmq (from configuration)", DefaultValueFactory = _ => "inmemory" };
+        transport.AcceptOnlyFromAmong("inmemory", "rabbitmq");
+        var demo = new Option<bool>("--demo") { Description = "Print example text->image and image->text queries with their results" };
+        var perClass = new Option<int>("--per-class") { Description = "Demo items per class when the demo data is generated", DefaultValueFactory = _ => 30 };
+        var command = new Command("serve", "Run ingest, encoder and search in one process on the embedded stores")
+        {
+            model, dataDir, urls, transport, demo, perClass,
+        };
+        command.SetAction(async (parse, cancellation) =>
+        {
+            var settings = new ServeSettings(parse.GetValue(dataDir)!.FullName, parse.GetValue(model)?.FullName, parse.GetValue(urls)!,
+                parse.GetValue(transport)!, parse.GetValue(demo), parse.GetValue(perClass));
+            string? modelDirectory = null;
+            var prepared = CliRunner.Run("serve", false, loggers =>
+            {
+                modelDirectory = PrepareModel(settings, loggers);
+                return 0;
+            });
+            if (prepared != 0)
+            {
+                return prepared;
+            }
+            return await RunAsync(settings, modelDirectory!, cancellation);
+        });
+        return command;
+    }
+
+    private static string PrepareModel(ServeSettings settings, ILoggerFactory loggers)
+    {
+        if (settings.ModelDirectory is { } given)
+        {
+            ModelFolder.Read(given);
+            return given;
+        }
+        var modelDirectory = Path.Combine(settings.DataDirectory, "model");
+        if (File.Exists(Path.Combine(modelDirectory, ModelManifest.FileName)))
+        {
+            ModelFolder.Read(modelDirectory);
+            return modelDirectory;
+        }
+        var demoDirectory = Path.Combine(settings.DataDirectory, "demo");
+        if (!DemoCorpus.Exists(demoDirectory))
+        {
+            DemoDataCommand.Generate(demoDirectory, settings.PerClass, 1, mediaOnly: false, force: true, ExecutionPreference.Auto, loggers);
+        }
+        TrainCommand.Train(demoDirectory, modelDirectory, new Ms2GanConfig { Epochs = 40 }, force: true, loggers.CreateLogger("train"));
+        return modelDirectory;
+    }
+
+    private static async Task<int> RunAsync(ServeSettings settings, string modelDirectory, CancellationToken cancellation)
+    {
+        string? generatedKey = null;
+        if (string.IsNullOrEmpty(Environment.GetEnvironmentVariable(ApiKeyOptions.EnvironmentVariable)))
+        {
+            // No key configured: make one for this run rather than leaving writes open.
+            generatedKey = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16));
+            Environment.SetEnvironmentVariable(ApiKeyOptions.EnvironmentVariable, generatedKey);
+        }
+        WebApplication app;
+        try
+        {
+            app = ServeApplication.Build(settings, modelDirectory, []);
+            await app.StartAsync(cancellation);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            Console.Error.WriteLine($"error: {ex.Message}");
+            return CliRunner.BadInput;
+        }
+        await using (app)
+        {
+            var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("serve");
+            var demoDirectory = Path.Combine(settings.DataDirectory, "demo");
+            if (settings.ModelDirectory is null && DemoCorpus.Exists(demoDirectory))
+            {
+                await DemoIngestion.IngestAndWaitAsync(app.Services, demoDirectory, logger, cancellation);
+                if (settings.Demo)
+                {
+                    await DemoQueries.PrintAsync(app.Services, demoDirectory, Console.Out, cancellation);
+                }
+            }
+            Console.Error.WriteLine($"ms2gan is serving on {settings.Urls} (OpenAPI: {settings.Urls}/openapi/v1.json, health: {settings.Urls}/health/ready)");
+            if (generatedKey is not null)
+            {
+                Console.Error.WriteLine($"API key for this run (set {ApiKeyOptions.EnvironmentVariable} to choose your own): {generatedKey}");
+            }
+            Console.Error.WriteLine("Press Ctrl+C to stop.");
+            await app.WaitForShutdownAsync(cancellation);
+        }
+        return 0;
+    }
+}

@@ -1,0 +1,10 @@
+namespace MS2GAN.Host.Serve;
+
+/// <summary>What `ms2gan serve` was asked to do.</summary>
+/// <param name="DataDirectory">Root of everything serve keeps: demo data, model, stores.</param>
+/// <param name="ModelDirectory">A model folder to serve; null to use (or train) the demo model.</param>
+/// <param name="Urls">Where to listen.</param>
+/// <param name="Transport">inmemory or rabbitmq.</param>
+/// <param name="Demo">Print example queries and their results once the demo items are indexed.</param>
+/// <param name="PerClass">Demo items per class when the demo data has to be generated.</param>
+public sealed record ServeSettings(string DataDirectory, string? ModelDirectory, string Urls, string Transport, bool Demo, int PerClass);

@@ -1,0 +1,50 @@
+using MS2GAN.Storage.Items;
+
+namespace MS2GAN.Ingest;
+
+/// <summary>An item as <c>GET /v1/items/{id}</c> shows it: what it carries and where it is in the pipeline.</summary>
+/// <param name="Id">The item's id.</param>
+/// <param name="Labels">Its labels.</param>
+/// <param name="Metadata">Its metadata.</param>
+/// <param name="State">"ingested" (waiting for the encoder), "indexed" or "failed".</param>
+/// <param name="FailureReason">Why indexing failed, when the state is "failed".</param>
+/// <param name="ModelVersion">The model version it is indexed with, when the state is "indexed".</param>
+/// <param name="HasImage">It carries an image.</param>
+/// <param name="HasText">It carries text.</param>
+/// <param name="HasImageFeatures">It carries image features (given, or computed and cached).</param>
+/// <param name="HasTextFeatures">It carries text features (given, or computed and cached).</param>
+/// <param name="CreatedAt">When it was first recorded under this id.</param>
+/// <param name="UpdatedAt">When its content or state last changed.</param>
+public sealed record ItemResponse(
+    string Id,
+    IReadOnlyList<string> Labels,
+    IReadOnlyDictionary<string, string> Metadata,
+    string State,
+    string? FailureReason,
+    string? ModelVersion,
+    bool HasImage,
+    bool HasText,
+    bool HasImageFeatures,
+    bool HasTextFeatures,
+    DateTimeOffset CreatedAt,
+    DateTimeOffset UpdatedAt)
+{
+    /// <summary>The view of a stored item.</summary>
+    public static ItemResponse From(ItemRecord item)
+    {
+        ArgumentNullException.ThrowIfNull(item);
+        return new ItemResponse(
+            item.Id,
+            item.Labels,
+            item.Metadata,
+            OutcomeNames.Of(item.State),
+            item.FailureReason,
+            item.ModelVersion,
+            HasImage: item.ImageMediaRef is not null,
+            HasText: item.Text is not null,
+            HasImageFeatures: item.ImageFeatures is not null,
+            HasTextFeatures: item.TextFeatures is not null,
+            item.CreatedAt,
+            item.UpdatedAt);
+    }
+}

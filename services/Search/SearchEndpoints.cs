@@ -1,0 +1,93 @@
+using System.Text.Json;
+using System.Diagnostics;
+using Microsoft.AspNetCore.Http.HttpResults;
+using MS2GAN.ServiceDefaults;
+
+namespace MS2GAN.Search;
+
+/// <summary>HTTP endpoints of the search service.</summary>
+public static class SearchEndpoints
+{
+    private static readonly JsonSerializerOptions JsonOptions = new(JsonSerializerDefaults.Web);
+
+    /// <summary>Maps POST /v1/search (JSON, or multipart/form-data with an image file).</summary>
+    public static RouteGroupBuilder MapSearchEndpoints(this IEndpointRouteBuilder app)
+    {
+        var group = app.MapGroup("/v1/search").WithTags("Search").RequireApiKeyForSearch();
+        group.MapPost("/", SearchAsync)
+            .WithName("Search")
+            .WithSummary("kNN search across modalities")
+            .WithDescription("query is one of {text}, {image: base64}, {itemId, modality}, {features, modality}; target image|text|any; k 1..1000; " +
+                             "optional filter {labels (any of), metadata (exact)} and weights {specific, shared}. Multipart: an 'image' file part " +
+                             "and optional target, k, specificWeight, sharedWeight fields.")
+            .Accepts<SearchRequest>("application/json", "multipart/form-data")
+            .Produces<SearchResponse>()
+            .ProducesValidationProblem()
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblem(StatusCodes.Status503ServiceUnavailable)
+            .DisableAntiforgery();
+        return group;
+    }
+
+    private static async Task<Results<Ok<SearchResponse>, ValidationProblem, ProblemHttpResult>> SearchAsync(
+        HttpRequest http, SearchService search, Ms2GanMetrics metrics, CancellationToken cancellationToken)
+    {
+        var started = Stopwatch.GetTimestamp();
+        SearchRequest? request;
+        try
+        {
+            request = http.HasFormContentType ? await FromFormAsync(http, cancellationToken) : await http.ReadFromJsonAsync<SearchRequest>(JsonOptions, cancellationToken);
+        }
+        catch (JsonException ex)
+        {
+            return Invalid("body", $"the body is not valid JSON for a search request: {ex.Message}");
+        }
+        catch (SearchRequestException ex)
+        {
+            return Invalid(ex.Field, ex.Message);
+        }
+        if (request is null)
+        {
+            return Invalid("body", "a search request is required");
+        }
+        try
+        {
+            var response = await search.SearchAsync(request, cancellationToken);
+            metrics.Search(request.Target, Stopwatch.GetElapsedTime(started));
+            return TypedResults.Ok(response);
+        }
+        catch (SearchRequestException ex) when (ex.StatusCode == StatusCodes.Status400BadRequest)
+        {
+            return Invalid(ex.Field, ex.Message);
+        }
+        catch (SearchRequestException ex)
+        {
+            return TypedResults.Problem(title: ex.Message, statusCode: ex.StatusCode, extensions: new Dictionary<string, object?> { ["field"] = ex.Field });
+        }
+    }
+
+    private static ValidationProblem Invalid(string field, string message) =>
+        TypedResults.ValidationProblem(new Dictionary<string, string[]> { [field] = [message] }, title: message);
+
+    private static async Task<SearchRequest> FromFormAsync(HttpRequest http, CancellationToken cancellationToken)
+    {
+        var form = await http.ReadFormAsync(cancellationToken);
+        var file = form.Files.GetFile("image") ?? throw new SearchRequestException("image", "a multipart search needs an 'image' file part");
+        using var buffer = new MemoryStream();
+        await file.CopyToAsync(buffer, cancellationToken);
+        double? Number(string name) => form.TryGetValue(name, out var value) && value.Count > 0
+            ? double.TryParse(value[0], System.Globalization.CultureInfo.InvariantCulture, out var parsed)
+                ? parsed
+                : throw new SearchRequestException(name, $"{name} must be a number")
+            : null;
+        var specific = Number("specificWeight");
+        var shared = Number("sharedWeight");
+        return new SearchRequest
+        {
+            Query = new SearchQuery(null, Convert.ToBase64String(buffer.ToArray()), null, null, null),
+            Target = form.TryGetValue("target", out var target) && target.Count > 0 ? target[0]! : "any",
+            K = (int?)Number("k") ?? 10,
+            Weights = specific is null && shared is null ? null : new SearchWeights(specific ?? 0, shared ?? 0),
+        };
+    }
+}

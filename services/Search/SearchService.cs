@@ -1,0 +1,171 @@
+using MS2GAN.Features.Backbones;
+using MS2GAN.Features.Data;
+using MS2GAN.Model.Inference;
+using MS2GAN.Storage.Items;
+using MS2GAN.Storage.Media;
+using MS2GAN.Storage.Vectors;
+
+namespace MS2GAN.Search;
+
+/// <summary>
+/// Answers kNN queries across modalities. The query is encoded by the active model, and only when the
+/// index behind the alias holds that model's vectors; otherwise the request is refused rather than mixing
+/// versions.
+/// </summary>
+public sealed class SearchService(IVectorStore vectors, IItemStore items, IMediaStore media, ActiveModel active, BackboneSet backbones)
+{
+    /// <summary>Largest k a request may ask for.</summary>
+    public const int MaxK = 1000;
+
+    private static readonly string[] Targets = ["image", "text", "any"];
+    private static readonly string[] Modalities = ["image", "text"];
+
+    /// <summary>Validates, encodes and runs one search.</summary>
+    /// <exception cref="SearchRequestException">The request is invalid, names an unknown item, or the index is not ready.</exception>
+    public async Task<SearchResponse> SearchAsync(SearchRequest request, CancellationToken cancellationToken = default)
+    {
+        var query = request.Query ?? throw new SearchRequestException("query", "a query is required");
+        if (request.K is < 1 or > MaxK)
+        {
+            throw new SearchRequestException("k", $"k must be between 1 and {MaxK} (got {request.K})");
+        }
+        if (request.Offset is < 0 or > VectorQuery.MaxResultWindow)
+        {
+            throw new SearchRequestException("offset", $"offset must be between 0 and {VectorQuery.MaxResultWindow}");
+        }
+        if (!Targets.Contains(request.Target))
+        {
+            throw new SearchRequestException("target", $"target must be image, text or any (got {request.Target})");
+        }
+        var defaults = active.Model.Manifest.DefaultWeights;
+        var weights = request.Weights ?? new SearchWeights(defaults.Specific, defaults.Shared);
+        if (!double.IsFinite(weights.Specific) || !double.IsFinite(weights.Shared) || weights.Specific < 0 || weights.Shared < 0
+            || weights.Specific + weights.Shared <= 0)
+        {
+            throw new SearchRequestException("weights", "weights must be finite, non-negative and not both zero");
+        }
+
+        var index = await vectors.GetIndexAsync(ActiveModel.Alias, cancellationToken)
+            ?? throw new SearchRequestException("index", "nothing has been indexed yet", 503);
+        if (index.ModelVersion != active.Version)
+        {
+            throw new SearchRequestException("index",
+                $"the index is served by model {index.ModelVersion} but this service encodes with {active.Version}; retry shortly", 503);
+        }
+
+        var (modality, features, exclude) = await BaseFeaturesAsync(query, cancellationToken);
+        var encoded = active.Model.Encode(modality, new FeatureMatrix(features, 1, features.Length));
+        var hits = await vectors.SearchAsync(ActiveModel.Alias, new VectorQuery(
+            encoded.Specific.Values, encoded.Shared.Values, weights.Specific, weights.Shared, request.Target, request.K, request.Offset,
+            request.Filter?.Labels, request.Filter?.Metadata, exclude), cancellationToken);
+        return new SearchResponse(active.Version, hits.Select(h => new SearchHit(h.ItemId, h.Modality, h.Score, h.Labels, h.Metadata)).ToList());
+    }
+
+    private async Task<(string Modality, float[] Features, string? Exclude)> BaseFeaturesAsync(SearchQuery query, CancellationToken cancellationToken)
+    {
+        var forms = new[] { query.Text is not null, query.Image is not null, query.ItemId is not null, query.Features is not null }.Count(x => x);
+        if (forms != 1)
+        {
+            throw new SearchRequestException("query", "give exactly one of query.text, query.image, query.itemId or query.features");
+        }
+        var space = active.Model.Manifest.FeatureSpace;
+        if (query.Text is not null)
+        {
+            return ("text", TextFeatures(query.Text, "query.text"), null);
+        }
+        if (query.Image is not null)
+        {
+            byte[] bytes;
+            try
+            {
+                bytes = Convert.FromBase64String(query.Image);
+            }
+            catch (FormatException)
+            {
+                throw new SearchRequestException("query.image", "the image is not valid base64");
+            }
+            return ("image", ImageFeatures(bytes, "query.image"), null);
+        }
+        var modality = query.Modality ?? throw new SearchRequestException("query.modality", "query.modality (image or text) is required with itemId or features");
+        if (!Modalities.Contains(modality))
+        {
+            throw new SearchRequestException("query.modality", $"query.modality must be image or text (got {modality})");
+        }
+        if (query.Features is not null)
+        {
+            var dim = modality == "image" ? space.ImageDim : space.TextDim;
+            if (query.Features.Length != dim)
+            {
+                throw new SearchRequestException("query.features", active.Model.Mismatch(modality, query.Features.Length)!);
+            }
+            if (query.Features.Any(v => !float.IsFinite(v)))
+            {
+                throw new SearchRequestException("query.features", "features must be finite numbers (no NaN or infinity)");
+            }
+            return (modality, query.Features, null);
+        }
+        var item = await items.GetAsync(query.ItemId!, cancellationToken)
+            ?? throw new SearchRequestException("query.itemId", $"no item {query.ItemId}", 404);
+        return (modality, await ItemFeaturesAsync(item, modality, cancellationToken), item.Id);
+    }
+
+    private async Task<float[]> ItemFeaturesAsync(ItemRecord item, string modality, CancellationToken cancellationToken)
+    {
+        var space = active.Model.Manifest.FeatureSpace;
+        if (modality == "image")
+        {
+            if (item.ImageFeatures is not null && (item.ImageFeatureSpace is null || item.ImageFeatureSpace == space.ImageFeatures))
+            {
+                return item.ImageFeatures;
+            }
+            if (item.ImageMediaRef is not null && await media.OpenReadAsync(item.ImageMediaRef, cancellationToken) is { } stream)
+            {
+                await using (stream)
+                {
+                    using var buffer = new MemoryStream();
+                    await stream.CopyToAsync(buffer, cancellationToken);
+                    return ImageFeatures(buffer.ToArray(), "query.itemId");
+                }
+            }
+        }
+        else
+        {
+            if (item.TextFeatures is not null && (item.TextFeatureSpace is null || item.TextFeatureSpace == space.TextFeatures))
+            {
+                return item.TextFeatures;
+            }
+            if (item.Text is not null)
+            {
+                return TextFeatures(item.Text, "query.itemId");
+            }
+        }
+        throw new SearchRequestException("query.modality", $"item {item.Id} has no {modality} this model can encode");
+    }
+
+    private float[] TextFeatures(string text, string field)
+    {
+        var space = active.Model.Manifest.FeatureSpace.TextFeatures;
+        if (!BackboneSet.CanExtract("text", space))
+        {
+            throw new SearchRequestException(field, $"this model was trained on {space} text features, which cannot be computed from text here; send query.features");
+        }
+        return backbones.EmbedTexts([text]).Values;
+    }
+
+    private float[] ImageFeatures(byte[] bytes, string field)
+    {
+        var space = active.Model.Manifest.FeatureSpace.ImageFeatures;
+        if (!BackboneSet.CanExtract("image", space))
+        {
+            throw new SearchRequestException(field, $"this model was trained on {space} image features, which cannot be computed from an image here; send query.features");
+        }
+        try
+        {
+            return backbones.EmbedImage(bytes);
+        }
+        catch (Exception ex) when (ex is InvalidDataException or ArgumentException)
+        {
+            throw new SearchRequestException(field, ex.Message);
+        }
+    }
+}

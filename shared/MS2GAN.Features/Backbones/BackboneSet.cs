@@ -1,0 +1,41 @@
+using MS2GAN.Features.Data;
+using MS2GAN.Features.Onnx;
+
+namespace MS2GAN.Features.Backbones;
+
+/// <summary>
+/// The built-in backbones, each loaded on first use (a feature-mode deployment never loads them), and the
+/// one place that maps a feature-space name to the backbone that produces it.
+/// </summary>
+public sealed class BackboneSet(OnnxSessionFactory sessions) : IDisposable
+{
+    private readonly Lazy<ResNet18Backbone> _images = new(() => new ResNet18Backbone(sessions));
+    private readonly Lazy<MiniLmBackbone> _texts = new(() => new MiniLmBackbone(sessions));
+
+    /// <summary>Whether base features of this space can be computed from raw media here.</summary>
+    public static bool CanExtract(string modality, string featureSpace) => (modality, featureSpace) switch
+    {
+        ("image", BackboneNames.ResNet18) => true,
+        ("text", BackboneNames.MiniLm) => true,
+        _ => false,
+    };
+
+    /// <summary>ResNet18 features of an encoded image (JPEG, PNG or WebP).</summary>
+    public float[] EmbedImage(ReadOnlySpan<byte> encoded) => _images.Value.Embed(encoded);
+
+    /// <summary>MiniLM features of texts, in one batched pass.</summary>
+    public FeatureMatrix EmbedTexts(IReadOnlyList<string> texts) => _texts.Value.Embed(texts);
+
+    /// <inheritdoc />
+    public void Dispose()
+    {
+        if (_images.IsValueCreated)
+        {
+            _images.Value.Dispose();
+        }
+        if (_texts.IsValueCreated)
+        {
+            _texts.Value.Dispose();
+        }
+    }
+}

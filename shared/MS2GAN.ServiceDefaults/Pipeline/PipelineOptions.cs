@@ -1,0 +1,36 @@
+using MS2GAN.Features.Onnx;
+using MS2GAN.Storage.Vectors;
+
+namespace MS2GAN.ServiceDefaults.Pipeline;
+
+/// <summary>Where a service keeps its data and which model it serves (configuration section "Pipeline").</summary>
+public sealed class PipelineOptions
+{
+    /// <summary>Configuration section name.</summary>
+    public const string Section = "Pipeline";
+
+    /// <summary>Folder of the embedded stores: items.db, media/, vectors/.</summary>
+    public string DataDirectory { get; set; } = "data";
+
+    /// <summary>Model folder (written by `ms2gan train`) the encoder and search services load.</summary>
+    public string? ModelDirectory { get; set; }
+
+    /// <summary>Exact search (default) or HNSW for large corpora in the embedded vector store.</summary>
+    public VectorSearchMode VectorSearch { get; set; } = VectorSearchMode.Exact;
+
+    /// <summary>ONNX Runtime execution provider preference for the encoders and backbones.</summary>
+    public ExecutionPreference OnnxProvider { get; set; } = ExecutionPreference.Auto;
+
+    /// <summary>The problems with these settings, in words.</summary>
+    public IEnumerable<string> Problems(bool needsModel)
+    {
+        if (string.IsNullOrWhiteSpace(DataDirectory))
+        {
+            yield return "Pipeline:DataDirectory must name a folder";
+        }
+        if (needsModel && string.IsNullOrWhiteSpace(ModelDirectory))
+        {
+            yield return "Pipeline:ModelDirectory must name a model folder (written by `ms2gan train`)";
+        }
+    }
+}

@@ -1,0 +1,4 @@
+namespace MS2GAN.Storage.Vectors;
+
+/// <summary>A candidate: a slot of an index and its score.</summary>
+internal readonly record struct ScoredSlot(double Score, int Slot);

@@ -1,0 +1,44 @@
+namespace MS2GAN.Storage.Vectors;
+
+/// <summary>The target, label, metadata and exclusion filters of a query, checked per record before scoring.</summary>
+internal sealed class SlotFilter(VectorQuery query)
+{
+    private readonly byte _target = VectorRecordValidation.ModalityCode(query.Target);
+    private readonly HashSet<string>? _labels = query.AnyOfLabels is { Count: > 0 } l ? new HashSet<string>(l, StringComparer.Ordinal) : null;
+    private readonly KeyValuePair<string, string>[]? _metadata = query.Metadata is { Count: > 0 } m ? [.. m] : null;
+    private readonly string? _exclude = query.ExcludeItemId;
+
+    /// <summary>True when labels or metadata narrow the results (the target alone is accounted for separately).</summary>
+    public bool IsSelective => _labels is not null || _metadata is not null;
+
+    public bool Matches(string itemId, byte modality, string[] labels, IReadOnlyDictionary<string, string> metadata)
+    {
+        if (_target != 0 && modality != _target)
+        {
+            return false;
+        }
+
+        if (_exclude is not null && string.Equals(itemId, _exclude, StringComparison.Ordinal))
+        {
+            return false;
+        }
+
+        if (_labels is not null && !labels.Any(_labels.Contains))
+        {
+            return false;
+        }
+
+        if (_metadata is not null)
+        {
+            foreach (var (key, value) in _metadata)
+            {
+                if (!metadata.TryGetValue(key, out var actual) || !string.Equals(actual, value, StringComparison.Ordinal))
+                {
+                    return false;
+                }
+            }
+        }
+
+        return true;
+    }
+}

@@ -1,0 +1,45 @@
+namespace MS2GAN.Storage.Vectors;
+
+/// <summary>Keeps the best <c>capacity</c> candidates in a bounded heap whose root is the worst kept one.</summary>
+internal sealed class TopKCollector
+{
+    private readonly int _capacity;
+    private readonly HitOrder _order;
+    private readonly PriorityQueue<ScoredSlot, ScoredSlot> _heap;
+
+    public TopKCollector(int capacity, HitOrder order)
+    {
+        _capacity = capacity;
+        _order = order;
+        _heap = new PriorityQueue<ScoredSlot, ScoredSlot>(
+            Math.Min(capacity, 1024) + 1, Comparer<ScoredSlot>.Create((a, b) => order.Compare(b, a)));
+    }
+
+    public int Count => _heap.Count;
+
+    public void Offer(double score, int slot)
+    {
+        var candidate = new ScoredSlot(score, slot);
+        if (_heap.Count < _capacity)
+        {
+            _heap.Enqueue(candidate, candidate);
+        }
+        else if (_order.Compare(candidate, _heap.Peek()) < 0)
+        {
+            _heap.DequeueEnqueue(candidate, candidate);
+        }
+    }
+
+    /// <summary>Merges partitions and returns the kept candidates, best first.</summary>
+    public static List<ScoredSlot> Merge(IEnumerable<TopKCollector> parts, HitOrder order)
+    {
+        var all = new List<ScoredSlot>();
+        foreach (var part in parts)
+        {
+            all.AddRange(part._heap.UnorderedItems.Select(i => i.Element));
+        }
+
+        all.Sort(order);
+        return all;
+    }
+}

@@ -1,0 +1,103 @@
+using Microsoft.Extensions.Logging.Abstractions;
+using MS2GAN.Encoder;
+using MS2GAN.Features.Backbones;
+using MS2GAN.Features.Data;
+using MS2GAN.Features.Onnx;
+using MS2GAN.Model;
+using MS2GAN.Model.Inference;
+using MS2GAN.Storage.Items;
+using MS2GAN.Storage.Media;
+using MS2GAN.Storage.Vectors;
+
+namespace MS2GAN.Search.Tests;
+
+/// <summary>
+/// A small feature-mode model trained on generated data, real embedded stores in a temp folder, and the
+/// test split ingested into the item store and indexed by the real encoder.
+/// </summary>
+public sealed class IndexedCorpusFixture : IAsyncLifetime
+{
+    public const int Classes = 4;
+    public const int ImageDim = 12;
+    public const int TextDim = 6;
+
+    private readonly TempFolder _folder = new();
+    private readonly OnnxSessionFactory _sessions = new(new OnnxRuntimeOptions { Preference = ExecutionPreference.Cpu });
+
+    public SqliteItemStore Items { get; private set; } = null!;
+    public FileMediaStore Media { get; private set; } = null!;
+    public EmbeddedVectorStore Vectors { get; private set; } = null!;
+    public ActiveModel Active { get; private set; } = null!;
+    public BackboneSet Backbones { get; private set; } = null!;
+    public ItemEncoder Encoder { get; private set; } = null!;
+    public SearchService Search { get; private set; } = null!;
+    public FeatureSplit Test { get; private set; } = null!;
+    public EncodeOutcome FirstOutcome { get; private set; } = null!;
+
+    public static string Id(int row) => $"item-{row:D4}";
+
+    public async Task InitializeAsync()
+    {
+        var train = Synthetic(perClass: 40, seed: 1);
+        Test = Synthetic(perClass: 15, seed: 2);
+        var dataset = new FeatureDataset(_folder.Path, train, Test, Classes, DatasetInfo.Default(_folder.Path));
+        var config = new Ms2GanConfig
+        {
+            SpecificHidden = [32], SpecificDim = 16, CommonHidden = [16], SharedDim = 16, Epochs = 15, BatchSize = 32,
+            LearningRate = 1e-3, Dropout = 0.2, WeightDecay = 1e-4, Threads = 1,
+        };
+        new Ms2GanModelBuilder(NullLogger.Instance).Build(dataset, config, _folder.File("model"));
+
+        Items = new SqliteItemStore(_folder.File("items.db"));
+        Media = new FileMediaStore(new FileMediaStoreOptions { RootPath = _folder.File("media") });
+        Vectors = new EmbeddedVectorStore(new EmbeddedVectorStoreOptions { RootDirectory = _folder.File("vectors") });
+        Active = ActiveModel.Open(_folder.File("model"), _sessions);
+        Backbones = new BackboneSet(_sessions);
+        Encoder = new ItemEncoder(Items, Media, Vectors, Active, Backbones, NullLogger<ItemEncoder>.Instance);
+        Search = new SearchService(Vectors, Items, Media, Active, Backbones);
+
+        var records = Enumerable.Range(0, Test.Count).Select(row => Record(row, Test.Image.Row(row).ToArray(), Test.Text.Row(row).ToArray())).ToList();
+        await Items.UpsertManyAsync(records);
+        FirstOutcome = await Encoder.EncodeAsync(records.Select(r => r.Id).ToList());
+    }
+
+    public ItemRecord Record(int row, float[]? image, float[]? text, string? id = null) => new()
+    {
+        Id = id ?? Id(row),
+        Labels = [$"class-{Test.Labels[row]}"],
+        Metadata = new Dictionary<string, string> { ["parity"] = row % 2 == 0 ? "even" : "odd" },
+        ImageFeatures = image,
+        TextFeatures = text,
+        ContentHash = ItemContentHash.Compute([$"class-{Test.Labels[row]}"], new Dictionary<string, string>(), null, null, image ?? [], text ?? []) + (id ?? ""),
+    };
+
+    public Task DisposeAsync()
+    {
+        Search = null!;
+        Backbones.Dispose();
+        Active.Dispose();
+        Vectors.Dispose();
+        Items.Dispose();
+        _folder.Dispose();
+        return Task.CompletedTask;
+    }
+
+    private static FeatureSplit Synthetic(int perClass, int seed)
+    {
+        var centers = new Random(99);
+        var imageCenters = Enumerable.Range(0, Classes).Select(_ => Enumerable.Range(0, ImageDim).Select(_ => centers.NextDouble() * 4 - 2).ToArray()).ToArray();
+        var textCenters = Enumerable.Range(0, Classes).Select(_ => Enumerable.Range(0, TextDim).Select(_ => centers.NextDouble() * 4 - 2).ToArray()).ToArray();
+        var random = new Random(seed);
+        var n = Classes * perClass;
+        var images = new List<float[]>();
+        var texts = new List<float[]>();
+        var labels = new int[n];
+        for (var i = 0; i < n; i++)
+        {
+            labels[i] = i % Classes;
+            images.Add(imageCenters[labels[i]].Select(c => (float)(c + random.NextDouble() - 0.5)).ToArray());
+            texts.Add(textCenters[labels[i]].Select(c => (float)(c + random.NextDouble() - 0.5)).ToArray());
+        }
+        return new FeatureSplit(FeatureMatrix.FromRows(images, ImageDim), FeatureMatrix.FromRows(texts, TextDim), labels);
+    }
+}

@@ -1,0 +1,44 @@
+using MS2GAN.Model.Inference;
+using MS2GAN.Storage.Items;
+
+namespace MS2GAN.Search.Tests;
+
+public sealed class ItemEncoderTests(IndexedCorpusFixture corpus) : IClassFixture<IndexedCorpusFixture>
+{
+    [Fact]
+    public async Task Every_ingested_item_is_indexed_in_both_modalities_with_the_model_version()
+    {
+        Assert.Equal(corpus.Test.Count, corpus.FirstOutcome.Indexed.Count);
+        Assert.Empty(corpus.FirstOutcome.Failed);
+        Assert.True(await corpus.Vectors.CountAsync(ActiveModel.Alias) >= 2 * corpus.Test.Count);
+        var item = await corpus.Items.GetAsync(IndexedCorpusFixture.Id(0));
+        Assert.Equal(ItemState.Indexed, item!.State);
+        Assert.Equal(corpus.Active.Version, item.ModelVersion);
+    }
+
+    [Fact]
+    public async Task Encoding_the_same_items_again_indexes_each_once()
+    {
+        var ids = new[] { IndexedCorpusFixture.Id(1), IndexedCorpusFixture.Id(2), IndexedCorpusFixture.Id(1) };
+        var before = await corpus.Vectors.CountAsync(ActiveModel.Alias);
+        var outcome = await corpus.Encoder.EncodeAsync(ids);
+        Assert.Equal(2, outcome.Indexed.Count);
+        Assert.Equal(before, await corpus.Vectors.CountAsync(ActiveModel.Alias));
+    }
+
+    [Fact]
+    public async Task A_bad_item_is_marked_failed_and_does_not_hold_up_its_batch()
+    {
+        var good = corpus.Record(3, corpus.Test.Image.Row(3).ToArray(), null, id: "good-in-bad-batch");
+        var bad = corpus.Record(4, new float[IndexedCorpusFixture.ImageDim + 1], null, id: "wrong-dims");
+        await corpus.Items.UpsertManyAsync([good, bad]);
+        var outcome = await corpus.Encoder.EncodeAsync([good.Id, bad.Id, "never-ingested"]);
+
+        Assert.Equal(["image"], outcome.Indexed[good.Id]);
+        Assert.Contains("13 dimensions", outcome.Failed[bad.Id]);
+        Assert.Equal(["never-ingested"], outcome.Missing);
+        var stored = await corpus.Items.GetAsync(bad.Id);
+        Assert.Equal(ItemState.Failed, stored!.State);
+        Assert.Contains("13 dimensions", stored.FailureReason);
+    }
+}
