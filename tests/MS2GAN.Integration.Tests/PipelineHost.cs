@@ -1,0 +1,188 @@
+using System.Globalization;
+using System.Net;
+using System.Net.Http.Json;
+using System.Text;
+using System.Text.Json;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Http.Features;
+using Microsoft.Extensions.DependencyInjection;
+using MS2GAN.Host.Serve;
+using MS2GAN.Model.Inference;
+using MS2GAN.Storage.Items;
+using MS2GAN.Storage.Vectors;
+
+namespace MS2GAN.Integration.Tests;
+
+/// <summary>
+/// `ms2gan serve` in this process (ServeApplication, all four services, the embedded stores in a temp
+/// folder) with MassTransit on RabbitMQ in the given virtual host, listening on a free local port.
+/// </summary>
+public sealed class PipelineHost : IAsyncDisposable
+{
+    public const string ApiKey = "ms2gan-integration-test-key";
+
+    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
+
+    private readonly WebApplication _app;
+    private readonly TempFolder _folder;
+    private bool _disposed;
+
+    private PipelineHost(WebApplication app, TempFolder folder, Uri baseAddress)
+    {
+        _app = app;
+        _folder = folder;
+        Client = new HttpClient { BaseAddress = baseAddress, Timeout = TimeSpan.FromSeconds(60) };
+        Client.DefaultRequestHeaders.Add("X-Api-Key", ApiKey);
+    }
+
+    public HttpClient Client { get; }
+
+    public IServiceProvider Services => _app.Services;
+
+    /// <summary>Builds and starts the application; returns once the bus is connected and HTTP listens.</summary>
+    /// <param name="modelDirectory">The model folder to serve.</param>
+    /// <param name="broker">The RabbitMQ node.</param>
+    /// <param name="virtualHost">The virtual host for this application's queues and exchanges.</param>
+    /// <param name="settings">More configuration, as <c>Section:Key</c> to value (the encoder's batch size, say).</param>
+    /// <param name="configureServices">Changes to the application's services (decorators for fault injection).</param>
+    public static async Task<PipelineHost> StartAsync(
+        string modelDirectory,
+        RabbitMqBroker broker,
+        string virtualHost,
+        IReadOnlyDictionary<string, string>? settings = null,
+        Action<IServiceCollection>? configureServices = null)
+    {
+        ArgumentNullException.ThrowIfNull(broker);
+        var configuration = new Dictionary<string, string>
+        {
+            ["Messaging:Host"] = broker.Host,
+            ["Messaging:Port"] = broker.Port.ToString(CultureInfo.InvariantCulture),
+            ["Messaging:VirtualHost"] = virtualHost,
+            ["Messaging:Username"] = broker.Username,
+            ["Messaging:Password"] = broker.Password,
+            ["MS2GAN_API_KEY"] = ApiKey,
+            // The encoders are tiny; CUDA (when present) would only add its start-up to every test.
+            ["Pipeline:OnnxProvider"] = "Cpu",
+            // The pipeline's warnings and errors stay visible in the test output; its chatter does not.
+            ["Serilog:MinimumLevel:Default"] = "Warning",
+        };
+        foreach (var (key, value) in settings ?? new Dictionary<string, string>())
+        {
+            configuration[key] = value;
+        }
+        // Command-line configuration, so that nothing leaks through this process's environment into other tests.
+        string[] args = [.. configuration.Select(kv => $"--{kv.Key}={kv.Value}")];
+
+        var folder = new TempFolder();
+        WebApplication? app = null;
+        try
+        {
+            var serve = new ServeSettings(folder.Path, modelDirectory, "http://127.0.0.1:0", "rabbitmq", Demo: false, PerClass: 1);
+            app = HostServicesHook.Build(() => ServeApplication.Build(serve, modelDirectory, args), configureServices);
+            await app.StartAsync();
+            var address = app.Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>().Addresses.First();
+            return new PipelineHost(app, folder, new Uri(address));
+        }
+        catch
+        {
+            if (app is not null)
+            {
+                await app.DisposeAsync();
+            }
+            folder.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>POSTs the items as one NDJSON batch and checks that every line was accepted.</summary>
+    public async Task IngestAsync(IReadOnlyCollection<FeatureItem> items)
+    {
+        var body = new StringBuilder();
+        foreach (var item in items)
+        {
+            body.AppendLine(JsonSerializer.Serialize(new
+            {
+                id = item.Id,
+                imageFeatures = item.ImageFeatures,
+                textFeatures = item.TextFeatures,
+                labels = new[] { item.Label },
+            }, Json));
+        }
+        using var content = new StringContent(body.ToString(), Encoding.UTF8, "application/x-ndjson");
+        using var response = await Client.PostAsync("/v1/items/batch", content);
+        var text = await response.Content.ReadAsStringAsync();
+        Assert.True(response.StatusCode == HttpStatusCode.OK, $"POST /v1/items/batch: {(int)response.StatusCode} {text}");
+        using var result = JsonDocument.Parse(text);
+        Assert.True(result.RootElement.GetProperty("rejected").GetArrayLength() == 0, text);
+        Assert.Equal(items.Count, result.RootElement.GetProperty("accepted").GetArrayLength());
+    }
+
+    /// <summary>Waits until every item is indexed (from the item store, the system of record); fails at once on a failed item.</summary>
+    public async Task WaitUntilIndexedAsync(IReadOnlyCollection<string> ids, TimeSpan timeout)
+    {
+        var store = Services.GetRequiredService<IItemStore>();
+        await Poll.UntilAsync(
+            async () =>
+            {
+                var records = await store.GetManyAsync(ids);
+                var failed = records.FirstOrDefault(r => r.State == ItemState.Failed);
+                Assert.True(failed is null, $"{failed?.Id} failed: {failed?.FailureReason}");
+                return records.Count == ids.Count && records.All(r => r.State == ItemState.Indexed);
+            },
+            timeout,
+            async () =>
+            {
+                var records = await store.GetManyAsync(ids);
+                var indexed = records.Count(r => r.State == ItemState.Indexed);
+                return $"{indexed} of {ids.Count} items indexed ({records.Count} stored)";
+            });
+    }
+
+    /// <summary>The item's state as <c>GET /v1/items/{id}</c> reports it.</summary>
+    public async Task<string> GetStateAsync(string id)
+    {
+        using var item = JsonDocument.Parse(await Client.GetStringAsync($"/v1/items/{Uri.EscapeDataString(id)}"));
+        return item.RootElement.GetProperty("state").GetString()!;
+    }
+
+    /// <summary>POST /v1/search with a feature query; the hits' (id, modality) pairs, best first.</summary>
+    public async Task<IReadOnlyList<(string Id, string Modality)>> SearchAsync(float[] features, string modality, string target, int k)
+    {
+        using var response = await Client.PostAsJsonAsync("/v1/search", new
+        {
+            query = new { features, modality },
+            target,
+            k,
+        }, Json);
+        var text = await response.Content.ReadAsStringAsync();
+        Assert.True(response.StatusCode == HttpStatusCode.OK, $"POST /v1/search: {(int)response.StatusCode} {text}");
+        using var answer = JsonDocument.Parse(text);
+        return [.. answer.RootElement.GetProperty("hits").EnumerateArray()
+            .Select(hit => (hit.GetProperty("id").GetString()!, hit.GetProperty("modality").GetString()!))];
+    }
+
+    /// <summary>Vectors in the active model's index (an item with both modalities counts twice).</summary>
+    public Task<long> CountVectorsAsync() => Services.GetRequiredService<IVectorStore>().CountAsync(ActiveModel.Alias);
+
+    /// <summary>Stops the bus (finishing what is in flight) and the web host, and deletes the stores; a second call does nothing.</summary>
+    public async ValueTask DisposeAsync()
+    {
+        if (_disposed)
+        {
+            return;
+        }
+        _disposed = true;
+        Client.Dispose();
+        try
+        {
+            await _app.StopAsync();
+        }
+        finally
+        {
+            await _app.DisposeAsync();
+            _folder.Dispose();
+        }
+    }
+}
