@@ -6,6 +6,7 @@ using static TorchSharp.torch;
 namespace MS2GAN.Model.Tests.Onnx;
 
 /// <summary>The ONNX encoders written for a trained network give what the network itself gives.</summary>
+[Collection(TorchTrainingCollection.Name)]
 public sealed class TrainedNetworkParityTests
 {
     [Theory]

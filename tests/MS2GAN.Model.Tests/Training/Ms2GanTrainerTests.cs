@@ -5,6 +5,7 @@ using Xunit.Abstractions;
 
 namespace MS2GAN.Model.Tests.Training;
 
+[Collection(TorchTrainingCollection.Name)]
 public sealed class Ms2GanTrainerTests(ITestOutputHelper output)
 {
     private static readonly Ms2GanConfig Small = new()
