@@ -13,12 +13,13 @@ namespace MS2GAN.Ingest;
 /// The ingest logic, without HTTP: validates items, puts image bytes into the media store, records the
 /// items in the item store and publishes <see cref="ItemIngested"/> for each item that was created or
 /// replaced. A refused item leaves no trace (nothing stored, nothing published); an item ingested again
-/// with the same content is <see cref="UpsertOutcome.Unchanged"/> and publishes nothing.
+/// with the same content is <see cref="UpsertOutcome.Unchanged"/> and publishes nothing once it is indexed
+/// or failed.
 /// </summary>
 /// <remarks>
 /// Publishing happens after the store write, so a broker outage leaves recorded items in state ingested
-/// and surfaces as <see cref="IngestPublishException"/>. Until a durable outbox closes that gap, such
-/// items are not announced again when re-sent unchanged.
+/// and surfaces as <see cref="IngestPublishException"/> (HTTP 503). Re-sending them announces them again:
+/// an unchanged item still in state ingested is published once more.
 /// </remarks>
 public sealed partial class IngestService
 {
@@ -201,6 +202,7 @@ public sealed partial class IngestService
     {
         var existing = await _items.GetManyAsync(items.Select(item => item.Id).Distinct(StringComparer.Ordinal), cancellationToken).ConfigureAwait(false);
         var existingRefs = existing.ToDictionary(item => item.Id, item => item.ImageMediaRef, StringComparer.Ordinal);
+        var existingStates = existing.ToDictionary(item => item.Id, item => item.State, StringComparer.Ordinal);
 
         var records = new ItemRecord[items.Count];
         var putRefs = new List<(string Id, string Ref)>();
@@ -251,7 +253,10 @@ public sealed partial class IngestService
         for (var i = 0; i < records.Length; i++)
         {
             var record = records[i];
-            if (outcomes[i] == UpsertOutcome.Unchanged)
+            // The same content again is announced only while it is not indexed yet: an earlier announcement may
+            // have been lost (a broker outage after the store write), and the encoder skips what it has indexed.
+            if (outcomes[i] == UpsertOutcome.Unchanged
+                && existingStates.GetValueOrDefault(record.Id, ItemState.Ingested) != ItemState.Ingested)
             {
                 continue;
             }

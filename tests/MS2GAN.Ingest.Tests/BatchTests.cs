@@ -46,12 +46,13 @@ public sealed class BatchTests(IngestApiFactory factory) : IClassFixture<IngestA
     }
 
     [Fact]
-    public async Task Re_sending_a_batch_is_unchanged_and_publishes_nothing_more()
+    public async Task Re_sending_an_indexed_batch_is_unchanged_and_publishes_nothing_more()
     {
         var prefix = "r-" + Guid.NewGuid().ToString("N")[..8] + "-";
         var ndjson = string.Join("\n", Enumerable.Range(0, 9).Select(i => $$"""{"id":"{{prefix}}{{i}}","textFeatures":[{{i}},1,2]}"""));
 
         await factory.Client.PostNdjsonAsync("/v1/items/batch", ndjson);
+        await factory.Items.MarkIndexedAsync(Enumerable.Range(0, 9).Select(i => $"{prefix}{i}").ToList(), "v-test");
         var again = await (await factory.Client.PostNdjsonAsync("/v1/items/batch", ndjson)).JsonAsync();
 
         Assert.All(again.GetProperty("accepted").EnumerateArray(), line => Assert.Equal("unchanged", line.GetProperty("outcome").GetString()));

@@ -50,18 +50,36 @@ public sealed class SingleItemTests(IngestApiFactory factory) : IClassFixture<In
     }
 
     [Fact]
-    public async Task The_same_item_twice_is_unchanged_and_publishes_nothing_the_second_time()
+    public async Task The_same_item_again_once_indexed_is_unchanged_and_publishes_nothing()
     {
         var id = NewId();
         var json = $$$"""{"id":"{{{id}}}","text":"same","labels":["a","b"],"metadata":{"k":"v"}}""";
         var reordered = $$"""{"metadata":{"k":"v"},"labels":["b","a"],"text":"same","id":"{{id}}"}""";
 
         await factory.Client.PostJsonAsync("/v1/items", json);
+        await factory.Items.MarkIndexedAsync([id], "v-test");
         var second = await factory.Client.PostJsonAsync("/v1/items", reordered);
 
         Assert.Equal(HttpStatusCode.Accepted, second.StatusCode);
         Assert.Equal("unchanged", (await second.JsonAsync()).GetProperty("outcome").GetString());
         Assert.Single(factory.Published.Of<ItemIngested>(m => m.ItemId == id));
+    }
+
+    [Fact]
+    public async Task The_same_item_again_before_it_is_indexed_is_announced_again()
+    {
+        // The first announcement may have been lost (a broker outage answers 503 after the store write):
+        // re-sending is how a client recovers, so an item still waiting for the encoder is published again.
+        var id = NewId();
+        var json = $$"""{"id":"{{id}}","text":"waiting"}""";
+
+        await factory.Client.PostJsonAsync("/v1/items", json);
+        var second = await factory.Client.PostJsonAsync("/v1/items", json);
+
+        Assert.Equal("unchanged", (await second.JsonAsync()).GetProperty("outcome").GetString());
+        var messages = factory.Published.Of<ItemIngested>(m => m.ItemId == id);
+        Assert.Equal(2, messages.Count);
+        Assert.Equal(messages[0].ContentHash, messages[1].ContentHash);
     }
 
     [Fact]
