@@ -14,7 +14,10 @@ namespace MS2GAN.ServiceDefaults.Pipeline;
 /// <summary>Registrations of the stores and the active model, shared by the services and the all-in-one host.</summary>
 public static class PipelineServiceCollectionExtensions
 {
-    /// <summary>The embedded stores under Pipeline:DataDirectory: SQLite items, a media folder, the embedded vector store.</summary>
+    /// <summary>
+    /// The embedded stores under Pipeline:DataDirectory: SQLite items, a media folder, the embedded vector store;
+    /// with a readiness check ("stores") that they answer.
+    /// </summary>
     public static IServiceCollection AddMs2GanStorage(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddPipelineOptions(configuration, needsModel: false);
@@ -35,6 +38,7 @@ public static class PipelineServiceCollectionExtensions
                 new EmbeddedVectorStoreOptions { RootDirectory = Path.Combine(options.DataDirectory, "vectors"), Mode = options.VectorSearch },
                 sp.GetRequiredService<ILogger<EmbeddedVectorStore>>());
         });
+        services.AddHealthChecks().AddCheck<StorageHealthCheck>("stores", tags: [HealthCheckTags.Ready]);
         return services;
     }
 
