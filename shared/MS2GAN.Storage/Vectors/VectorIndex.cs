@@ -30,6 +30,7 @@ internal sealed class VectorIndex : IDisposable
 
     private readonly ReaderWriterLockSlim _lock = new();
     private readonly SemaphoreSlim _writeGate = new(1, 1);
+    private readonly ExactScanBatcher _scans;
     private readonly string _directory;
     private readonly EmbeddedVectorStoreOptions _options;
     private readonly ILogger _logger;
@@ -58,6 +59,7 @@ internal sealed class VectorIndex : IDisposable
         _logger = logger;
         _dimS = definition.SpecificDim;
         _dimC = definition.SharedDim;
+        _scans = new ExactScanBatcher(ScanBatch);
         _specific = [];
         _shared = [];
         _itemIds = [];
@@ -190,23 +192,18 @@ internal sealed class VectorIndex : IDisposable
         {
             ThrowIfDisposed();
             var order = new HitOrder(_itemIds, _modalities);
-            var ranked = TrySearchGraph(query, qs, qc, filter, need, order, cancellationToken)
-                ?? SearchExact(query, qs, qc, filter, need, order, cancellationToken);
-            var hits = new List<VectorHit>(Math.Max(0, Math.Min(query.K, ranked.Count - query.Offset)));
-            for (var i = query.Offset; i < ranked.Count && hits.Count < query.K; i++)
+            if (TrySearchGraph(query, qs, qc, filter, need, order, cancellationToken) is { } ranked)
             {
-                var slot = ranked[i].Slot;
-                hits.Add(new VectorHit(
-                    _itemIds[slot]!, VectorRecordValidation.ModalityName(_modalities[slot]), ranked[i].Score,
-                    Array.AsReadOnly(_labels[slot]), _metadata[slot]));
+                return ToHits(query, ranked);
             }
-
-            return hits;
         }
         finally
         {
             _lock.ExitReadLock();
         }
+
+        cancellationToken.ThrowIfCancellationRequested();
+        return _scans.Run(new ExactScan(query, qs, qc, filter, need));
     }
 
     /// <summary>Waits for the HNSW graph; true when searches of this index may now use it.</summary>
@@ -373,43 +370,81 @@ internal sealed class VectorIndex : IDisposable
 
     // ---- search (callers hold the read lock) ----
 
-    private List<ScoredSlot> SearchExact(
-        VectorQuery query, float[] qs, float[] qc, SlotFilter filter, int need, HitOrder order, CancellationToken ct)
+    /// <summary>One pass over the rows for a batch of queries (see <see cref="ExactScanBatcher"/>); answers each of them.</summary>
+    private void ScanBatch(IReadOnlyList<ExactScan> batch)
     {
-        var rows = _slotCount;
-        var partitions = rows >= ParallelRowThreshold ? Math.Min(Environment.ProcessorCount, rows / (ParallelRowThreshold / 2)) : 1;
-        var collectors = new TopKCollector[Math.Max(1, partitions)];
-        if (collectors.Length == 1)
+        _lock.EnterReadLock();
+        try
         {
-            collectors[0] = ScanRange(0, rows, query, qs, qc, filter, need, order);
-        }
-        else
-        {
-            var chunk = (rows + collectors.Length - 1) / collectors.Length;
-            Parallel.For(0, collectors.Length, new ParallelOptions { CancellationToken = ct }, p =>
-                collectors[p] = ScanRange(p * chunk, Math.Min(rows, (p + 1) * chunk), query, qs, qc, filter, need, order));
-        }
+            ThrowIfDisposed();
+            var order = new HitOrder(_itemIds, _modalities);
+            var rows = _slotCount;
+            var partitions = rows >= ParallelRowThreshold ? Math.Min(Environment.ProcessorCount, rows / (ParallelRowThreshold / 2)) : 1;
+            var collectors = new TopKCollector[Math.Max(1, partitions)][];
+            if (collectors.Length == 1)
+            {
+                collectors[0] = ScanRange(0, rows, batch, order);
+            }
+            else
+            {
+                var chunk = (rows + collectors.Length - 1) / collectors.Length;
+                Parallel.For(0, collectors.Length, p => collectors[p] = ScanRange(p * chunk, Math.Min(rows, (p + 1) * chunk), batch, order));
+            }
 
-        return TopKCollector.Merge(collectors, order);
+            for (var q = 0; q < batch.Count; q++)
+            {
+                batch[q].Complete(ToHits(batch[q].Query, TopKCollector.Merge(collectors.Select(part => part[q]), order)));
+            }
+        }
+        finally
+        {
+            _lock.ExitReadLock();
+        }
     }
 
-    private TopKCollector ScanRange(
-        int start, int end, VectorQuery query, float[] qs, float[] qc, SlotFilter filter, int need, HitOrder order)
+    private TopKCollector[] ScanRange(int start, int end, IReadOnlyList<ExactScan> batch, HitOrder order)
     {
-        var collector = new TopKCollector(need, order);
-        var ws = query.SpecificWeight;
-        var wc = query.SharedWeight;
+        var collectors = new TopKCollector[batch.Count];
+        for (var q = 0; q < batch.Count; q++)
+        {
+            collectors[q] = new TopKCollector(batch[q].Need, order);
+        }
+
         for (var slot = start; slot < end; slot++)
         {
-            if (_modalities[slot] == 0 || !filter.Matches(_itemIds[slot]!, _modalities[slot], _labels[slot], _metadata[slot]))
+            var modality = _modalities[slot];
+            if (modality == 0)
             {
                 continue;
             }
 
-            collector.Offer(Score(slot, ws, wc, qs, qc), slot);
+            // The row is read from memory by the first query and from cache by the rest.
+            for (var q = 0; q < batch.Count; q++)
+            {
+                var scan = batch[q];
+                if (scan.Filter.Matches(_itemIds[slot]!, modality, _labels[slot], _metadata[slot]))
+                {
+                    collectors[q].Offer(Score(slot, scan.Query.SpecificWeight, scan.Query.SharedWeight, scan.Qs, scan.Qc), slot);
+                }
+            }
         }
 
-        return collector;
+        return collectors;
+    }
+
+    /// <summary>The page of <paramref name="ranked"/> the query asked for, as hits; under the read lock.</summary>
+    private List<VectorHit> ToHits(VectorQuery query, List<ScoredSlot> ranked)
+    {
+        var hits = new List<VectorHit>(Math.Max(0, Math.Min(query.K, ranked.Count - query.Offset)));
+        for (var i = query.Offset; i < ranked.Count && hits.Count < query.K; i++)
+        {
+            var slot = ranked[i].Slot;
+            hits.Add(new VectorHit(
+                _itemIds[slot]!, VectorRecordValidation.ModalityName(_modalities[slot]), ranked[i].Score,
+                Array.AsReadOnly(_labels[slot]), _metadata[slot]));
+        }
+
+        return hits;
     }
 
     private double Score(int slot, double ws, double wc, float[] qs, float[] qc)
