@@ -10,13 +10,15 @@ public static class EncoderServiceCollectionExtensions
     {
         services.AddOptions<EncoderOptions>().Bind(configuration.GetSection(EncoderOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
         services.AddSingleton<ItemEncoder>();
+        services.AddSingleton<IngestedItemsIndexer>();
         return services;
     }
 
-    /// <summary>The encoder's consumers: ItemIngested in batches, ItemDeleted.</summary>
+    /// <summary>The encoder's consumers: ItemIngested in batches, ItemsIngested (a chunk per message), ItemDeleted.</summary>
     public static IBusRegistrationConfigurator AddEncoderConsumers(this IBusRegistrationConfigurator bus)
     {
         bus.AddConsumer<ItemIngestedConsumer, ItemIngestedConsumerDefinition>();
+        bus.AddConsumer<ItemsIngestedConsumer, ItemsIngestedConsumerDefinition>();
         bus.AddConsumer<ItemDeletedConsumer>();
         return bus;
     }

@@ -11,8 +11,8 @@ namespace MS2GAN.Ingest;
 
 /// <summary>
 /// The ingest logic, without HTTP: validates items, puts image bytes into the media store, records the
-/// items in the item store and publishes <see cref="ItemIngested"/> for each item that was created or
-/// replaced. A refused item leaves no trace (nothing stored, nothing published); an item ingested again
+/// items in the item store and announces each item that was created or replaced: <see cref="ItemIngested"/>
+/// for a single item, one <see cref="ItemsIngested"/> for each recorded chunk of a batch. A refused item leaves no trace (nothing stored, nothing published); an item ingested again
 /// with the same content is <see cref="UpsertOutcome.Unchanged"/> and publishes nothing once it is indexed
 /// or failed.
 /// </summary>
@@ -280,7 +280,19 @@ public sealed partial class IngestService
         {
             try
             {
-                await _publisher.PublishBatch(messages, cancellationToken).ConfigureAwait(false);
+                // One message per chunk: the broker's per-message cost is paid once, not once per item.
+                if (messages.Count == 1)
+                {
+                    await _publisher.Publish(messages[0], cancellationToken).ConfigureAwait(false);
+                }
+                else if (!_options.AnnounceChunks)
+                {
+                    await _publisher.PublishBatch(messages, cancellationToken).ConfigureAwait(false);
+                }
+                else
+                {
+                    await _publisher.Publish(new ItemsIngested(messages), cancellationToken).ConfigureAwait(false);
+                }
             }
             catch (Exception exception) when (exception is not OperationCanceledException)
             {

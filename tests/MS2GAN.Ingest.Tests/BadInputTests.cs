@@ -37,7 +37,7 @@ public sealed class BadInputTests(IngestApiFactory factory) : IClassFixture<Inge
 
         await response.ValidationProblemAsync(field);
         Assert.Null(await factory.Items.GetAsync(id));
-        Assert.Empty(factory.Published.Of<ItemIngested>(m => m.ItemId == id));
+        Assert.Empty(factory.Published.Ingested(m => m.ItemId == id));
     }
 
     [Theory]
@@ -49,7 +49,7 @@ public sealed class BadInputTests(IngestApiFactory factory) : IClassFixture<Inge
         var response = await factory.Client.PostJsonAsync("/v1/items", $$"""{"id":"{{id}}","text":"ok"}""");
 
         await response.ValidationProblemAsync("id");
-        Assert.Empty(factory.Published.Of<ItemIngested>(m => m.ItemId == id));
+        Assert.Empty(factory.Published.Ingested(m => m.ItemId == id));
     }
 
     [Fact]

@@ -42,7 +42,23 @@ public sealed class BatchTests(IngestApiFactory factory) : IClassFixture<IngestA
         }
         Assert.NotNull((await factory.Items.GetAsync($"{prefix}img"))!.ImageMediaRef);
         Assert.Null(await factory.Items.GetAsync($"{prefix}nan"));
-        Assert.Equal(11, factory.Published.Of<ItemIngested>(m => m.ItemId.StartsWith(prefix, StringComparison.Ordinal)).Count);
+        Assert.Equal(11, factory.Published.Ingested(m => m.ItemId.StartsWith(prefix, StringComparison.Ordinal)).Count);
+    }
+
+    [Fact]
+    public async Task Each_recorded_chunk_is_announced_in_one_ItemsIngested_message()
+    {
+        // The factory records chunks of 7 lines: 16 items make chunks of 7, 7 and 2.
+        var prefix = "c-" + Guid.NewGuid().ToString("N")[..8] + "-";
+        var ndjson = string.Join("\n", Enumerable.Range(0, 16).Select(i => $$"""{"id":"{{prefix}}{{i}}","textFeatures":[{{i}},1,2]}"""));
+
+        var response = await factory.Client.PostNdjsonAsync("/v1/items/batch", ndjson);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var chunks = factory.Published.Of<ItemsIngested>(m => m.Items.Any(item => item.ItemId.StartsWith(prefix, StringComparison.Ordinal)));
+        Assert.Equal([7, 7, 2], chunks.Select(chunk => chunk.Items.Count));
+        Assert.Equal(Enumerable.Range(0, 16).Select(i => $"{prefix}{i}"), chunks.SelectMany(chunk => chunk.Items).Select(item => item.ItemId));
+        Assert.Empty(factory.Published.Of<ItemIngested>(m => m.ItemId.StartsWith(prefix, StringComparison.Ordinal)));
     }
 
     [Fact]
@@ -56,7 +72,7 @@ public sealed class BatchTests(IngestApiFactory factory) : IClassFixture<IngestA
         var again = await (await factory.Client.PostNdjsonAsync("/v1/items/batch", ndjson)).JsonAsync();
 
         Assert.All(again.GetProperty("accepted").EnumerateArray(), line => Assert.Equal("unchanged", line.GetProperty("outcome").GetString()));
-        Assert.Equal(9, factory.Published.Of<ItemIngested>(m => m.ItemId.StartsWith(prefix, StringComparison.Ordinal)).Count);
+        Assert.Equal(9, factory.Published.Ingested(m => m.ItemId.StartsWith(prefix, StringComparison.Ordinal)).Count);
     }
 
     [Fact]
@@ -78,7 +94,7 @@ public sealed class BatchTests(IngestApiFactory factory) : IClassFixture<IngestA
             Assert.Null(await factory.Items.GetAsync($"{prefix}{i}"));
         }
         Assert.Equal(IngestApiFactory.MaxBatchLines,
-            factory.Published.Of<ItemIngested>(m => m.ItemId.StartsWith(prefix, StringComparison.Ordinal)).Count);
+            factory.Published.Ingested(m => m.ItemId.StartsWith(prefix, StringComparison.Ordinal)).Count);
     }
 
     [Fact]

@@ -22,7 +22,7 @@ public sealed class SingleItemTests(IngestApiFactory factory) : IClassFixture<In
         Assert.Equal(id, body.GetProperty("id").GetString());
         Assert.Equal("created", body.GetProperty("outcome").GetString());
 
-        var published = Assert.Single(factory.Published.Of<ItemIngested>(m => m.ItemId == id));
+        var published = Assert.Single(factory.Published.Ingested(m => m.ItemId == id));
         Assert.True(published.HasText);
         Assert.True(published.HasTextFeatures);
         Assert.False(published.HasImage);
@@ -62,7 +62,7 @@ public sealed class SingleItemTests(IngestApiFactory factory) : IClassFixture<In
 
         Assert.Equal(HttpStatusCode.Accepted, second.StatusCode);
         Assert.Equal("unchanged", (await second.JsonAsync()).GetProperty("outcome").GetString());
-        Assert.Single(factory.Published.Of<ItemIngested>(m => m.ItemId == id));
+        Assert.Single(factory.Published.Ingested(m => m.ItemId == id));
     }
 
     [Fact]
@@ -77,7 +77,7 @@ public sealed class SingleItemTests(IngestApiFactory factory) : IClassFixture<In
         var second = await factory.Client.PostJsonAsync("/v1/items", json);
 
         Assert.Equal("unchanged", (await second.JsonAsync()).GetProperty("outcome").GetString());
-        var messages = factory.Published.Of<ItemIngested>(m => m.ItemId == id);
+        var messages = factory.Published.Ingested(m => m.ItemId == id);
         Assert.Equal(2, messages.Count);
         Assert.Equal(messages[0].ContentHash, messages[1].ContentHash);
     }
@@ -90,7 +90,7 @@ public sealed class SingleItemTests(IngestApiFactory factory) : IClassFixture<In
         var second = await factory.Client.PostJsonAsync("/v1/items", $$"""{"id":"{{id}}","text":"second"}""");
 
         Assert.Equal("replaced", (await second.JsonAsync()).GetProperty("outcome").GetString());
-        var messages = factory.Published.Of<ItemIngested>(m => m.ItemId == id);
+        var messages = factory.Published.Ingested(m => m.ItemId == id);
         Assert.Equal(2, messages.Count);
         Assert.NotEqual(messages[0].ContentHash, messages[1].ContentHash);
         Assert.Equal("second", (await factory.Items.GetAsync(id))!.Text);
@@ -113,7 +113,7 @@ public sealed class SingleItemTests(IngestApiFactory factory) : IClassFixture<In
             await media!.CopyToAsync(copy);
             Assert.Equal(png, copy.ToArray());
         }
-        var message = Assert.Single(factory.Published.Of<ItemIngested>(m => m.ItemId == id));
+        var message = Assert.Single(factory.Published.Ingested(m => m.ItemId == id));
         Assert.True(message.HasImage);
         Assert.True((await (await factory.Client.GetAsync($"/v1/items/{id}")).JsonAsync()).GetProperty("hasImage").GetBoolean());
     }
@@ -154,7 +154,7 @@ public sealed class SingleItemTests(IngestApiFactory factory) : IClassFixture<In
         Assert.Equal("upload", stored.Metadata["source"]);
         Assert.Equal("a red square", stored.Text);
         Assert.NotNull(stored.ImageMediaRef);
-        Assert.Single(factory.Published.Of<ItemIngested>(m => m.ItemId == id && m.HasImage && m.HasText));
+        Assert.Single(factory.Published.Ingested(m => m.ItemId == id && m.HasImage && m.HasText));
     }
 
     [Fact]
@@ -169,7 +169,7 @@ public sealed class SingleItemTests(IngestApiFactory factory) : IClassFixture<In
 
         await response.ValidationProblemAsync("image");
         Assert.Null(await factory.Items.GetAsync(id));
-        Assert.Empty(factory.Published.Of<ItemIngested>(m => m.ItemId == id));
+        Assert.Empty(factory.Published.Ingested(m => m.ItemId == id));
     }
 
     [Fact]
@@ -226,7 +226,7 @@ public sealed class SingleItemTests(IngestApiFactory factory) : IClassFixture<In
         await (await anonymous.PostNdjsonAsync("/v1/items/batch", $$"""{"id":"{{id}}","text":"x"}""")).ProblemAsync(HttpStatusCode.Unauthorized);
 
         Assert.Null(await factory.Items.GetAsync(id));
-        Assert.Empty(factory.Published.Of<ItemIngested>(m => m.ItemId == id));
+        Assert.Empty(factory.Published.Ingested(m => m.ItemId == id));
 
         await factory.Client.PostJsonAsync("/v1/items", $$"""{"id":"{{id}}","text":"x"}""");
         await (await anonymous.DeleteAsync($"/v1/items/{id}")).ProblemAsync(HttpStatusCode.Unauthorized);

@@ -38,7 +38,7 @@ public sealed class MessageContractTests
     public void The_library_holds_the_messages_of_the_pipeline()
     {
         Assert.Superset(
-            new HashSet<string> { "ItemIngested", "ItemIndexed", "ItemIndexingFailed", "ItemDeleted", "ModelPromoted", "RetrainModel" },
+            new HashSet<string> { "ItemIngested", "ItemsIngested", "ItemIndexed", "ItemIndexingFailed", "ItemDeleted", "ModelPromoted", "RetrainModel" },
             Messages().Select(type => type.Name).ToHashSet());
     }
 
@@ -117,10 +117,22 @@ public sealed class MessageContractTests
             _ when underlying == typeof(TimeSpan) => TimeSpan.FromSeconds(90.5),
             _ when underlying.IsEnum => Enum.GetValues(underlying).GetValue(Enum.GetValues(underlying).Length - 1)!,
             _ when underlying.IsAssignableFrom(typeof(List<string>)) => new List<string> { "image", name },
+            // A batch message: a list of other messages of the library (ItemsIngested).
+            _ when underlying.IsGenericType && underlying.GetGenericArguments() is [var element]
+                && element.Namespace == typeof(ItemIngested).Namespace
+                && underlying.IsAssignableFrom(typeof(List<>).MakeGenericType(element)) => SampleList(element),
             _ when underlying.IsAssignableFrom(typeof(Dictionary<string, string>)) => new Dictionary<string, string> { ["k"] = name },
             _ => throw new NotSupportedException(
                 $"No sample value for {type} (parameter {name}); add one to {nameof(MessageContractTests)}.{nameof(SampleValue)}."),
         };
+    }
+
+    private static IList SampleList(Type element)
+    {
+        var list = (IList)Activator.CreateInstance(typeof(List<>).MakeGenericType(element))!;
+        list.Add(Sample(element, withNulls: false));
+        list.Add(Sample(element, withNulls: false));
+        return list;
     }
 
     private static void AssertSameValue(object? expected, object? actual, string what)
