@@ -80,7 +80,7 @@ public sealed class PipelineHost : IAsyncDisposable
         try
         {
             var serve = new ServeSettings(folder.Path, modelDirectory, "http://127.0.0.1:0", "rabbitmq", Demo: false, PerClass: 1);
-            app = HostServicesHook.Build(() => ServeApplication.Build(serve, modelDirectory, args), configureServices);
+            app = ServeApplication.Build(serve, modelDirectory, args, configureServices);
             await app.StartAsync();
             var address = app.Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>().Addresses.First();
             return new PipelineHost(app, folder, new Uri(address));

@@ -15,7 +15,15 @@ namespace MS2GAN.Host.Serve;
 public static class ServeApplication
 {
     /// <summary>Builds the web application for the given model folder and data folder.</summary>
-    public static WebApplication Build(ServeSettings settings, string modelDirectory, string[] args)
+    /// <param name="settings">The serve command's settings.</param>
+    /// <param name="modelDirectory">The model folder to serve.</param>
+    /// <param name="args">Command-line configuration (<c>--Section:Key=value</c>).</param>
+    /// <param name="configureServices">
+    /// Runs after every registration, just before the service provider is built: for tests and benchmarks that
+    /// decorate a store (fault injection) or add services. Null in production.
+    /// </param>
+    public static WebApplication Build(
+        ServeSettings settings, string modelDirectory, string[] args, Action<IServiceCollection>? configureServices = null)
     {
         var builder = WebApplication.CreateBuilder(args);
         var overrides = new Dictionary<string, string?>
@@ -34,6 +42,7 @@ public static class ServeApplication
         builder.Services.AddEncoderService(builder.Configuration);
         builder.Services.AddSearchService();
         builder.Services.AddMs2GanMessaging(builder.Configuration, bus => bus.AddEncoderConsumers());
+        configureServices?.Invoke(builder.Services);
 
         var app = builder.Build();
         app.MapServiceDefaults();
