@@ -1,0 +1,34 @@
+using System.Globalization;
+
+namespace MS2GAN.Benchmarks;
+
+/// <summary>
+/// The RabbitMQ node to measure against, from the variables infra/scripts/lib/rabbitmq.sh exports
+/// (MS2GAN_TEST_RABBITMQ_HOST, _PORT, _USER, _PASSWORD, _VHOST): the script's private node.
+/// </summary>
+public sealed record BenchBroker(string Host, int Port, string Username, string Password, string VirtualHost)
+{
+    public static BenchBroker FromEnvironment()
+    {
+        static string Required(string name) => Environment.GetEnvironmentVariable(name) is { Length: > 0 } value
+            ? value
+            : throw new BenchUsageException($"{name} is not set: run through infra/scripts/bench-pipeline.sh, which starts a RabbitMQ node and sets it");
+
+        return new BenchBroker(
+            Required("MS2GAN_TEST_RABBITMQ_HOST"),
+            int.Parse(Required("MS2GAN_TEST_RABBITMQ_PORT"), CultureInfo.InvariantCulture),
+            Required("MS2GAN_TEST_RABBITMQ_USER"),
+            Required("MS2GAN_TEST_RABBITMQ_PASSWORD"),
+            Environment.GetEnvironmentVariable("MS2GAN_TEST_RABBITMQ_VHOST") is { Length: > 0 } vhost ? vhost : "/");
+    }
+
+    /// <summary>The host's Messaging settings for this node, as command-line configuration.</summary>
+    public IEnumerable<string> MessagingArgs() =>
+    [
+        $"--Messaging:Host={Host}",
+        $"--Messaging:Port={Port.ToString(CultureInfo.InvariantCulture)}",
+        $"--Messaging:VirtualHost={VirtualHost}",
+        $"--Messaging:Username={Username}",
+        $"--Messaging:Password={Password}",
+    ];
+}
