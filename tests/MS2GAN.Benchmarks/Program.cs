@@ -5,6 +5,7 @@ using MS2GAN.Benchmarks;
 var verbs = new Dictionary<string, Func<BenchArgs, Task<int>>>(StringComparer.Ordinal)
 {
     ["pipeline"] = PipelineBenchmark.RunAsync,
+    ["hnsw"] = HnswBenchmark.RunAsync,
 };
 
 if (args.Length == 0 || !verbs.TryGetValue(args[0], out var run))

@@ -12,14 +12,23 @@ public sealed record EmbeddedVectorStoreOptions
     /// <summary>In <see cref="VectorSearchMode.Hnsw"/> mode, indexes with fewer records are scanned exactly.</summary>
     public int HnswThreshold { get; init; } = 50_000;
 
-    /// <summary>HNSW graph degree (M).</summary>
+    /// <summary>HNSW graph degree (M) of each modality's graph.</summary>
     public int HnswConnectivity { get; init; } = 16;
 
-    /// <summary>HNSW candidate list size while inserting (efConstruction).</summary>
+    /// <summary>
+    /// HNSW candidate list size while inserting (efConstruction). A graph loaded from its file adds with USearch's
+    /// default (128) instead: the C# wrapper cannot change it after loading.
+    /// </summary>
     public int HnswExpansionAdd { get; init; } = 128;
 
-    /// <summary>HNSW candidate list size while searching (ef); larger fetches widen it automatically.</summary>
-    public int HnswExpansionSearch { get; init; } = 64;
+    /// <summary>
+    /// HNSW candidate list size while searching (ef): each graph search asks for at least this many candidates, which
+    /// the exact re-score then orders; queries that need more widen it. The default is the smallest measured value
+    /// with recall@10 >= 0.95 in every direction on real model vectors at 100,000 items (tests/MS2GAN.Benchmarks,
+    /// <c>hnsw</c>: 0.985 text to image, 0.986 image to text, 0.995 any). A graph loaded from its file never searches
+    /// with less than USearch's default of 64.
+    /// </summary>
+    public int HnswExpansionSearch { get; init; } = 128;
 
     /// <summary>The write-ahead log is compacted into a snapshot once it grows past this many bytes.</summary>
     public long CompactAfterLogBytes { get; init; } = 64L * 1024 * 1024;

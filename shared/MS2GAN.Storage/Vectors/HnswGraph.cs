@@ -4,7 +4,8 @@ using Microsoft.Extensions.Logging;
 namespace MS2GAN.Storage.Vectors;
 
 /// <summary>
-/// The USearch HNSW graph of one index, over joint vectors [S ; C] with the inner-product metric, keyed by slot.
+/// The USearch HNSW graph of one modality of an index (see <see cref="ModalityGraphs"/>), over joint vectors [S ; C]
+/// with the inner-product metric, keyed by slot.
 /// The index's arrays stay the source of truth: writes mark slots dirty and a single background task (USearch adds
 /// are single-threaded in the C# wrapper) removes and re-adds them. Searches use the graph only when it has caught up.
 /// </summary>

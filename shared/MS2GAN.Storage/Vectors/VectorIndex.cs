@@ -1,7 +1,6 @@
 using System.Numerics.Tensors;
 using System.Runtime.InteropServices;
 using System.Text;
-using System.Text.Json;
 using Microsoft.Extensions.Logging;
 
 namespace MS2GAN.Storage.Vectors;
@@ -16,8 +15,6 @@ internal sealed class VectorIndex : IDisposable
     public const string DefinitionFile = "index.json";
     private const string LogFile = "log.bin";
     private const string SnapshotFile = "snapshot.bin";
-    private const string GraphFile = "graph.usearch";
-    private const string GraphMetaFile = "graph.json";
     private const byte OpUpsert = 1;
     private const byte OpDelete = 2;
     private const byte OpSnapshotHeader = 3;
@@ -48,7 +45,7 @@ internal sealed class VectorIndex : IDisposable
     private int _slotCount;
     private long _lastSeq;
     private FileStream _log;
-    private HnswGraph? _graph;
+    private ModalityGraphs? _graphs;
     private bool _disposed;
 
     private VectorIndex(IndexDefinition definition, string directory, EmbeddedVectorStoreOptions options, ILogger logger)
@@ -134,7 +131,7 @@ internal sealed class VectorIndex : IDisposable
                 _lock.ExitWriteLock();
             }
 
-            _graph?.Kick();
+            _graphs?.Kick();
             CompactIfNeeded();
         }
         finally
@@ -169,7 +166,7 @@ internal sealed class VectorIndex : IDisposable
                 _lock.ExitWriteLock();
             }
 
-            _graph?.Kick();
+            _graphs?.Kick();
             CompactIfNeeded();
             return removed;
         }
@@ -209,12 +206,12 @@ internal sealed class VectorIndex : IDisposable
     /// <summary>Waits for the HNSW graph; true when searches of this index may now use it.</summary>
     public async Task<bool> WaitForGraphAsync(CancellationToken cancellationToken)
     {
-        if (_graph is null)
+        if (_graphs is null)
         {
             return false;
         }
 
-        await _graph.WaitCaughtUpAsync(cancellationToken).ConfigureAwait(false);
+        await _graphs.WaitCaughtUpAsync(cancellationToken).ConfigureAwait(false);
         return Count >= _options.HnswThreshold;
     }
 
@@ -238,10 +235,10 @@ internal sealed class VectorIndex : IDisposable
                 _lock.ExitWriteLock();
             }
 
-            if (_graph is not null)
+            if (_graphs is not null)
             {
                 SaveGraph();
-                _graph.Dispose();
+                _graphs.Dispose();
             }
 
             _log.Dispose();
@@ -312,7 +309,7 @@ internal sealed class VectorIndex : IDisposable
         _labels[slot] = record.Labels;
         _metadata[slot] = record.Metadata;
         _seqs[slot] = seq;
-        _graph?.MarkDirty(slot);
+        _graphs?.MarkDirty(slot, record.Modality);
     }
 
     private int ApplyDelete(string itemId)
@@ -328,7 +325,7 @@ internal sealed class VectorIndex : IDisposable
                 _metadata[slot] = NoMetadata;
                 _seqs[slot] = 0;
                 _free.Add(slot);
-                _graph?.MarkDirty(slot);
+                _graphs?.MarkDirty(slot, modality);
                 removed++;
             }
         }
@@ -464,14 +461,15 @@ internal sealed class VectorIndex : IDisposable
     }
 
     /// <summary>
-    /// HNSW search with over-fetch and post-filter (the wrapper has no filtered search). Null means "use the exact
-    /// scan": no graph, below the threshold, graph behind the arrays, or the filter too selective to fill k.
+    /// HNSW search of the target modality's graph (both graphs for "any") with over-fetch and post-filter (the
+    /// wrapper has no filtered search). Null means "use the exact scan": no graph, below the threshold, graphs behind
+    /// the arrays, or labels and metadata too selective to fill k.
     /// </summary>
     private List<ScoredSlot>? TrySearchGraph(
         VectorQuery query, float[] qs, float[] qc, SlotFilter filter, int need, HitOrder order, CancellationToken ct)
     {
         var live = _slots.Count;
-        if (_graph is null || live < _options.HnswThreshold || live == 0 || !_graph.IsCaughtUp)
+        if (_graphs is null || live < _options.HnswThreshold || live == 0 || !_graphs.IsCaughtUp)
         {
             return null;
         }
@@ -479,15 +477,17 @@ internal sealed class VectorIndex : IDisposable
         var joint = new float[_dimS + _dimC];
         TensorPrimitives.Multiply(qs, (float)query.SpecificWeight, joint.AsSpan(0, _dimS));
         TensorPrimitives.Multiply(qc, (float)query.SharedWeight, joint.AsSpan(_dimS));
-        // The wrapper has no per-query ef: asking for more candidates widens the search (ef = max(ef, count)),
-        // and the exact re-score of the candidates fixes their order. Twice ef keeps recall@10 >= 0.95 on random data.
-        var expected = (filter.IsSelective ? 4 : 1) * (query.Target == VectorModalities.Any ? 1 : 2);
-        var fetch = (int)Math.Min(live, Math.Max(need * expected * 4L, 2L * _options.HnswExpansionSearch));
+        var target = VectorRecordValidation.ModalityCode(query.Target);
+        // The wrapper has no per-query ef: asking for more candidates widens the search (ef = max(ef, count)), so
+        // fetching HnswExpansionSearch candidates searches with that ef; the exact re-score fixes their order.
+        // The graph already holds only the target modality, so only labels, metadata and the excluded item discard.
+        var wanted = (need * (filter.IsSelective ? 8L : 1L)) + (query.ExcludeItemId is null ? 0 : 1);
+        var fetch = (int)Math.Min(live, Math.Max(wanted, _options.HnswExpansionSearch));
         for (var round = 0; round < 4; round++)
         {
             ct.ThrowIfCancellationRequested();
             var collector = new TopKCollector(need, order);
-            if (_graph.Search(joint, fetch) is not { } keys)
+            if (_graphs.Search(target, joint, fetch, out var exhausted) is not { } keys)
             {
                 return null;
             }
@@ -506,7 +506,7 @@ internal sealed class VectorIndex : IDisposable
                 return TopKCollector.Merge([collector], order);
             }
 
-            if (fetch >= live)
+            if (exhausted || fetch >= live)
             {
                 break;
             }
@@ -517,7 +517,8 @@ internal sealed class VectorIndex : IDisposable
         return null;
     }
 
-    private float[]?[] ReadJoint(int[] slots)
+    /// <summary>Joint [S ; C] vectors of the slots, null for a slot that is not a live record of <paramref name="modality"/>.</summary>
+    private float[]?[] ReadJoint(int[] slots, byte modality)
     {
         var result = new float[]?[slots.Length];
         _lock.EnterReadLock();
@@ -526,7 +527,7 @@ internal sealed class VectorIndex : IDisposable
             for (var i = 0; i < slots.Length; i++)
             {
                 var slot = slots[i];
-                if (slot < _slotCount && _modalities[slot] != 0)
+                if (slot < _slotCount && _modalities[slot] == modality)
                 {
                     var joint = new float[_dimS + _dimC];
                     _specific.AsSpan(slot * _dimS, _dimS).CopyTo(joint);
@@ -824,77 +825,28 @@ internal sealed class VectorIndex : IDisposable
 
     // ---- HNSW graph persistence ----
 
-    private void OpenGraph()
-    {
-        var graphPath = Path.Combine(_directory, GraphFile);
-        var metaPath = Path.Combine(_directory, GraphMetaFile);
-        long graphSeq = -1;
-        if (File.Exists(graphPath) && File.Exists(metaPath))
-        {
-            try
-            {
-                graphSeq = JsonSerializer.Deserialize<GraphMeta>(File.ReadAllBytes(metaPath))?.Seq ?? -1;
-            }
-            catch (JsonException)
-            {
-                graphSeq = -1;
-            }
-        }
-
-        _graph = new HnswGraph(
-            Definition.Name, _dimS + _dimC, _options, graphSeq >= 0 ? graphPath : null, ReadJoint, _logger);
-        var dirty = 0;
-        for (var slot = 0; slot < _slotCount; slot++)
-        {
-            // A loaded graph matches the arrays as of graphSeq; only slots changed since then are redone.
-            var live = _modalities[slot] != 0;
-            if (!_graph.Loaded ? live : live ? _seqs[slot] > graphSeq : _graph.Contains(slot))
-            {
-                _graph.MarkDirty(slot);
-                dirty++;
-            }
-        }
-
-        _logger.LogInformation(
-            "Vector index {Index}: HNSW graph {State}, {Dirty} slots to (re)build in the background",
-            Definition.Name, _graph.Loaded ? "loaded" : "new", dirty);
-        _graph.Kick();
-    }
+    private void OpenGraph() =>
+        _graphs = ModalityGraphs.Open(
+            Definition.Name, _directory, _dimS + _dimC, _options, ReadJoint, _modalities, _seqs, _slotCount, _logger);
 
     private void SaveGraph()
     {
-        if (_graph is null)
+        if (_graphs is null)
         {
             return;
         }
 
+        _lock.EnterReadLock();
         try
         {
-            long seq;
-            _lock.EnterReadLock();
-            try
-            {
-                seq = _lastSeq;
-                if (!_graph.TrySave(Path.Combine(_directory, GraphFile)))
-                {
-                    return;
-                }
-            }
-            finally
-            {
-                _lock.ExitReadLock();
-            }
-
-            AtomicFile.WriteAllBytes(Path.Combine(_directory, GraphMetaFile), JsonSerializer.SerializeToUtf8Bytes(new GraphMeta(seq)));
+            // Under the read lock no write lands between reading the sequence and saving the graphs it describes.
+            _graphs.Save(_lastSeq);
         }
-        catch (Exception ex) when (ex is IOException or Cloud.Unum.USearch.USearchException)
+        finally
         {
-            // The graph is a cache of the arrays: losing it costs a rebuild, not data.
-            _logger.LogWarning(ex, "Vector index {Index}: could not save the HNSW graph", Definition.Name);
+            _lock.ExitReadLock();
         }
     }
-
-    private sealed record GraphMeta(long Seq);
 
     private sealed record PreparedRecord(
         string ItemId, byte Modality, float[] Specific, float[] Shared, string[] Labels,
