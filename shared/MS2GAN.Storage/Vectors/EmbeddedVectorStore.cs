@@ -165,7 +165,7 @@ public sealed partial class EmbeddedVectorStore : IVectorStore, IDisposable, IAs
     public Task<IReadOnlyList<VectorHit>> SearchAsync(string indexOrAlias, VectorQuery query, CancellationToken cancellationToken = default)
     {
         cancellationToken.ThrowIfCancellationRequested();
-        return Task.FromResult(Resolve(indexOrAlias).Search(query, cancellationToken));
+        return Resolve(indexOrAlias).SearchAsync(query, cancellationToken);
     }
 
     /// <inheritdoc />

@@ -3,10 +3,8 @@ namespace MS2GAN.Storage.Vectors;
 /// <summary>One query waiting for an exact scan, and, once the scan is done, its hits or the scan's failure.</summary>
 internal sealed class ExactScan(VectorQuery query, float[] qs, float[] qc, SlotFilter filter, int need)
 {
-    private readonly ManualResetEventSlim _done = new();
-    private IReadOnlyList<VectorHit>? _hits;
-    private Exception? _failure;
-    private volatile bool _completed;
+    // Continuations run on their own: the thread that completes a batch goes on to the next one.
+    private readonly TaskCompletionSource<IReadOnlyList<VectorHit>> _result = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     public VectorQuery Query { get; } = query;
 
@@ -18,27 +16,12 @@ internal sealed class ExactScan(VectorQuery query, float[] qs, float[] qc, SlotF
 
     public int Need { get; } = need;
 
-    public bool IsDone => _completed;
+    public bool IsDone => _result.Task.IsCompleted;
 
-    public void Complete(IReadOnlyList<VectorHit> hits)
-    {
-        _hits = hits;
-        _completed = true;
-        _done.Set();
-    }
+    /// <summary>The hits, once a scan has taken this query; waiting holds no thread.</summary>
+    public Task<IReadOnlyList<VectorHit>> Result => _result.Task;
 
-    public void Fail(Exception failure)
-    {
-        _failure = failure;
-        _completed = true;
-        _done.Set();
-    }
+    public void Complete(IReadOnlyList<VectorHit> hits) => _result.TrySetResult(hits);
 
-    /// <summary>Blocks until the scan that took this query is done; rethrows its failure.</summary>
-    public IReadOnlyList<VectorHit> Wait()
-    {
-        _done.Wait();
-        _done.Dispose();
-        return _failure is null ? _hits! : throw new InvalidOperationException("The exact scan failed.", _failure);
-    }
+    public void Fail(Exception failure) => _result.TrySetException(failure);
 }

@@ -6,7 +6,7 @@ namespace MS2GAN.Storage.Vectors;
 /// from memory once for all of them, and memory bandwidth is what bounds an exact scan). So under load the
 /// number of passes grows with time, not with the number of clients.
 /// </summary>
-internal sealed class ExactScanBatcher(Action<IReadOnlyList<ExactScan>> scan)
+internal sealed class ExactScanBatcher(Action<ExactScan[]> scan)
 {
     /// <summary>Most queries in one pass; more would delay the first of them for little gain.</summary>
     public const int MaxBatch = 16;
@@ -15,8 +15,11 @@ internal sealed class ExactScanBatcher(Action<IReadOnlyList<ExactScan>> scan)
     private readonly List<ExactScan> _waiting = [];
     private bool _scanning;
 
-    /// <summary>Runs <paramref name="query"/> in the next pass and returns its hits.</summary>
-    public IReadOnlyList<VectorHit> Run(ExactScan query)
+    /// <summary>
+    /// Runs <paramref name="query"/> in the next pass. The caller that finds no pass running scans on its own
+    /// thread; the others wait without holding a thread (blocked threads would starve the pool under load).
+    /// </summary>
+    public Task<IReadOnlyList<VectorHit>> RunAsync(ExactScan query)
     {
         bool lead;
         lock (_sync)
@@ -29,7 +32,7 @@ internal sealed class ExactScanBatcher(Action<IReadOnlyList<ExactScan>> scan)
         {
             ScanUntil(query);
         }
-        return query.Wait();
+        return query.Result;
     }
 
     /// <summary>

@@ -11,6 +11,12 @@ internal sealed class SlotFilter(VectorQuery query)
     /// <summary>True when labels or metadata narrow the results (the target alone is accounted for separately).</summary>
     public bool IsSelective => _labels is not null || _metadata is not null;
 
+    /// <summary>True when the target modality is the whole filter, so the modality alone decides a match.</summary>
+    public bool TargetOnly => _labels is null && _metadata is null && _exclude is null;
+
+    /// <summary>Whether a record of this modality passes the target part of the filter.</summary>
+    public bool MatchesModality(byte modality) => _target == 0 || modality == _target;
+
     public bool Matches(string itemId, byte modality, string[] labels, IReadOnlyDictionary<string, string> metadata)
     {
         if (_target != 0 && modality != _target)
