@@ -1,3 +1,5 @@
+using System.Diagnostics;
+
 namespace MS2GAN.Storage.Vectors;
 
 /// <summary>
@@ -11,9 +13,14 @@ internal sealed class ExactScanBatcher(Action<ExactScan[]> scan)
     /// <summary>Most queries in one pass; more would delay the first of them for little gain.</summary>
     public const int MaxBatch = 16;
 
+    /// <summary>How long a pass may wait for the callers of the previous pass to come back and join it.</summary>
+    private static readonly long GatherTicks = Stopwatch.Frequency * 2 / 1000;
+
     private readonly Lock _sync = new();
     private readonly List<ExactScan> _waiting = [];
+    private readonly ManualResetEventSlim _arrived = new();
     private bool _scanning;
+    private int _lastBatch;
 
     /// <summary>
     /// Runs <paramref name="query"/> in the next pass. The caller that finds no pass running scans on its own
@@ -28,6 +35,7 @@ internal sealed class ExactScanBatcher(Action<ExactScan[]> scan)
             lead = !_scanning;
             _scanning = true;
         }
+        _arrived.Set();
         if (lead)
         {
             ScanUntil(query);
@@ -43,6 +51,7 @@ internal sealed class ExactScanBatcher(Action<ExactScan[]> scan)
     {
         while (true)
         {
+            GatherWhileBusy();
             ExactScan[] batch;
             lock (_sync)
             {
@@ -59,6 +68,7 @@ internal sealed class ExactScanBatcher(Action<ExactScan[]> scan)
                 var take = Math.Min(MaxBatch, _waiting.Count);
                 batch = [.. _waiting.Take(take)];
                 _waiting.RemoveRange(0, take);
+                _lastBatch = take;
             }
             try
             {
@@ -71,6 +81,36 @@ internal sealed class ExactScanBatcher(Action<ExactScan[]> scan)
                     query.Fail(ex);
                 }
             }
+        }
+    }
+
+    /// <summary>
+    /// Under load the callers of one pass come back at about the same time. Without a pause the first of them
+    /// would scan alone and the rest wait a whole pass for the next; so when the previous pass served several
+    /// queries, this waits (2 ms at most) for as many to be waiting again. Idle, it does not wait at all.
+    /// </summary>
+    private void GatherWhileBusy()
+    {
+        var deadline = Stopwatch.GetTimestamp() + GatherTicks;
+        while (true)
+        {
+            lock (_sync)
+            {
+                if (_lastBatch <= 1 || _waiting.Count >= _lastBatch)
+                {
+                    return;
+                }
+
+                _arrived.Reset();
+            }
+
+            var left = deadline - Stopwatch.GetTimestamp();
+            if (left <= 0)
+            {
+                return;
+            }
+
+            _arrived.Wait(TimeSpan.FromTicks(left * TimeSpan.TicksPerSecond / Stopwatch.Frequency));
         }
     }
 }
