@@ -168,6 +168,10 @@ public sealed partial class EmbeddedVectorStore : IVectorStore, IDisposable, IAs
         return Resolve(indexOrAlias).SearchAsync(query, cancellationToken);
     }
 
+    /// <summary>Exact answers to several queries from one shared pass over the index (for tests of the shared scan).</summary>
+    internal IReadOnlyList<VectorHit>[] ScanTogether(string indexOrAlias, IReadOnlyList<VectorQuery> queries) =>
+        Resolve(indexOrAlias).ScanTogether(queries);
+
     /// <inheritdoc />
     public Task<long> CountAsync(string indexOrAlias, CancellationToken cancellationToken = default) =>
         Task.FromResult(Resolve(indexOrAlias).Count);

@@ -180,18 +180,13 @@ internal sealed class VectorIndex : IDisposable
 
     public Task<IReadOnlyList<VectorHit>> SearchAsync(VectorQuery query, CancellationToken cancellationToken)
     {
-        VectorRecordValidation.ValidateQuery(query);
-        var qs = VectorRecordValidation.NormalisedQuery(query.Specific, _dimS, query.SpecificWeight, "specific");
-        var qc = VectorRecordValidation.NormalisedQuery(query.Shared, _dimC, query.SharedWeight, "shared");
-        var filter = new SlotFilter(query);
-        var need = query.K + query.Offset;
-
+        var scan = PrepareScan(query);
         _lock.EnterReadLock();
         try
         {
             ThrowIfDisposed();
             var order = new HitOrder(_itemIds, _modalities);
-            if (TrySearchGraph(query, qs, qc, filter, need, order, cancellationToken) is { } ranked)
+            if (TrySearchGraph(query, scan.Qs, scan.Qc, scan.Filter, scan.Need, order, cancellationToken) is { } ranked)
             {
                 return Task.FromResult<IReadOnlyList<VectorHit>>(ToHits(query, ranked));
             }
@@ -202,7 +197,26 @@ internal sealed class VectorIndex : IDisposable
         }
 
         cancellationToken.ThrowIfCancellationRequested();
-        return _scans.RunAsync(new ExactScan(query, qs, qc, filter, need));
+        return _scans.RunAsync(scan);
+    }
+
+    /// <summary>Exact answers to several queries from one pass over the rows, whatever the load (for tests).</summary>
+    internal IReadOnlyList<VectorHit>[] ScanTogether(IReadOnlyList<VectorQuery> queries)
+    {
+        var batch = queries.Select(PrepareScan).ToArray();
+        ScanBatch(batch);
+        return [.. batch.Select(scan => scan.Result.GetAwaiter().GetResult())];
+    }
+
+    private ExactScan PrepareScan(VectorQuery query)
+    {
+        VectorRecordValidation.ValidateQuery(query);
+        return new ExactScan(
+            query,
+            VectorRecordValidation.NormalisedQuery(query.Specific, _dimS, query.SpecificWeight, "specific"),
+            VectorRecordValidation.NormalisedQuery(query.Shared, _dimC, query.SharedWeight, "shared"),
+            new SlotFilter(query),
+            query.K + query.Offset);
     }
 
     /// <summary>Waits for the HNSW graph; true when searches of this index may now use it.</summary>
@@ -461,7 +475,7 @@ internal sealed class VectorIndex : IDisposable
                 continue;
             }
 
-            // Groups of four; a last group of two or three is padded by repeating its last query (four dots cost
+            // Groups of four; a last group of one to three is padded by repeating its last query (four dots cost
             // little more than one), and only its real queries are offered.
             var specific = new ReadOnlySpan<float>(_specific, slot * _dimS, _dimS);
             var shared = new ReadOnlySpan<float>(_shared, slot * _dimC, _dimC);
@@ -515,7 +529,11 @@ internal sealed class VectorIndex : IDisposable
         DotKernel.Dot4(specific, a.Qs, b.Qs, c.Qs, d.Qs, out var sa, out var sb, out var sc, out var sd);
         DotKernel.Dot4(shared, a.Qc, b.Qc, c.Qc, d.Qc, out var ca, out var cb, out var cc, out var cd);
         collectors[queries[0]].Offer(Weigh(a.Query, sa, ca), slot);
-        collectors[queries[1]].Offer(Weigh(b.Query, sb, cb), slot);
+        if (real > 1)
+        {
+            collectors[queries[1]].Offer(Weigh(b.Query, sb, cb), slot);
+        }
+
         if (real > 2)
         {
             collectors[queries[2]].Offer(Weigh(c.Query, sc, cc), slot);

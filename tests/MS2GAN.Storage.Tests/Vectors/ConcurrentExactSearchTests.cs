@@ -41,4 +41,32 @@ public sealed class ConcurrentExactSearchTests : IDisposable
             Assert.All(expected.Zip(answers[i]), pair => Assert.Equal(pair.First.Score, pair.Second.Score, 4));
         }
     }
+
+    [Fact]
+    public async Task One_pass_for_one_to_nine_queries_with_mixed_filters_gives_each_its_brute_force_answer()
+    {
+        // Every batch size from 1 to 9 (groups of four plus remainders of one to three), deterministically.
+        var store = _fixture.Create(root => new EmbeddedVectorStoreOptions { RootDirectory = root });
+        await store.CreateIndexAsync(new IndexDefinition("one-pass", Dim, Dim, null));
+        var records = VectorCorpus.Records(3_000, Dim, Dim, seed: 6);
+        await store.UpsertAsync("one-pass", records);
+        var random = new Random(9);
+        string[] targets = [VectorModalities.Image, VectorModalities.Text, VectorModalities.Any];
+
+        for (var size = 1; size <= 9; size++)
+        {
+            var queries = Enumerable.Range(0, size).Select(i => new VectorQuery(
+                VectorCorpus.RandomVector(random, Dim), VectorCorpus.RandomVector(random, Dim),
+                0.5, 0.5, targets[(i + size) % 3], K: 8,
+                AnyOfLabels: i % 3 == 2 ? [VectorCorpus.LabelPool[i]] : null)).ToList();
+
+            var answers = store.ScanTogether("one-pass", queries);
+
+            for (var i = 0; i < size; i++)
+            {
+                var expected = VectorCorpus.BruteForce(records, queries[i]).Take(8);
+                Assert.Equal(expected.Select(h => (h.ItemId, h.Modality)), answers[i].Select(h => (h.ItemId, h.Modality)));
+            }
+        }
+    }
 }
