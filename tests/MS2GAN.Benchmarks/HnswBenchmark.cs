@@ -142,8 +142,8 @@ internal static class HnswBenchmark
             var result = new HnswDirectionResult(
                 set.Direction, set.Queries.Count, SearchRun.Recall(truth.Hits, graph.Hits),
                 truth.QueriesPerSecond, graph.QueriesPerSecond, exactConcurrent, hnswConcurrent, callers,
-                SearchRun.Percentile(truth.LatencyMs, 0.5), SearchRun.Percentile(truth.LatencyMs, 0.99),
-                SearchRun.Percentile(graph.LatencyMs, 0.5), SearchRun.Percentile(graph.LatencyMs, 0.99));
+                Percentiles.Of(Percentiles.Sorted(truth.LatencyMs), 50), Percentiles.Of(Percentiles.Sorted(truth.LatencyMs), 99),
+                Percentiles.Of(Percentiles.Sorted(graph.LatencyMs), 50), Percentiles.Of(Percentiles.Sorted(graph.LatencyMs), 99));
             directions.Add(result);
             Console.WriteLine($"{result.Direction,-12} {result.RecallAt10,9:F3} {result.ExactQps1,9:F0} {result.HnswQps1,9:F0} " +
                 $"{result.ExactQpsConcurrent,9:F0} {result.HnswQpsConcurrent,9:F0} {result.ExactP50Ms,9:F2} {result.ExactP99Ms,7:F2} " +

@@ -37,12 +37,6 @@ internal static class SearchRun
         return queries.Count / total.Elapsed.TotalSeconds;
     }
 
-    public static double Percentile(double[] values, double p)
-    {
-        var sorted = values.Order().ToArray();
-        return sorted[Math.Min(sorted.Length - 1, (int)Math.Ceiling(p * sorted.Length) - 1)];
-    }
-
     /// <summary>Share of the exact top 10 (item and modality) that the approximate hits found.</summary>
     public static double Recall(IReadOnlyList<VectorHit>[] exact, IReadOnlyList<VectorHit>[] approximate)
     {
