@@ -39,6 +39,11 @@ internal static class HnswBenchmark
         if (corpus is "wikipedia" or "both")
         {
             var data = args.String("data") ?? Path.Combine("..", "shared", "data", "wikipedia");
+            if (!File.Exists(Path.Combine(data, "train_labels.npy")))
+            {
+                throw new BenchUsageException($"no Wikipedia features at {Path.GetFullPath(data)}: pass --data DIR, or --corpus uniform");
+            }
+
             var model = args.String("model") ?? Path.Combine(Path.GetTempPath(), "ms2gan-bench", "wikipedia-model");
             corpora.Add(() => WikipediaCorpus.Create(data, model, items, queries, seed: 7));
         }
