@@ -15,6 +15,7 @@ internal sealed class VectorIndex : IDisposable
 {
     public const string DefinitionFile = "index.json";
     private const string LogFile = "log.bin";
+    private const string OldLogFile = "log.old.bin";
     private const string SnapshotFile = "snapshot.bin";
     private const byte OpUpsert = 1;
     private const byte OpDelete = 2;
@@ -48,6 +49,7 @@ internal sealed class VectorIndex : IDisposable
     private long _lastSeq;
     private FileStream _log;
     private ModalityGraphs? _graphs;
+    private Task _compaction = Task.CompletedTask;
     private bool _disposed;
 
     private VectorIndex(IndexDefinition definition, string directory, EmbeddedVectorStoreOptions options, ILogger logger)
@@ -236,6 +238,16 @@ internal sealed class VectorIndex : IDisposable
         _writeGate.Wait();
         try
         {
+            // A snapshot being written in the background finishes first; if it failed, the old log is still there.
+            try
+            {
+                _compaction.Wait();
+            }
+            catch (AggregateException ex)
+            {
+                _logger.LogError(ex, "Vector index {Index}: the background snapshot failed; the old log is kept", Definition.Name);
+            }
+
             _lock.EnterWriteLock();
             try
             {
@@ -688,9 +700,20 @@ internal sealed class VectorIndex : IDisposable
             LoadSnapshot(snapshotPath);
         }
 
+        var replayed = 0;
+        var oldLogPath = Path.Combine(_directory, OldLogFile);
+        if (File.Exists(oldLogPath))
+        {
+            // The log of a compaction that did not finish: it comes before the current log.
+            using var oldLog = new FileStream(oldLogPath, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16);
+            while (FrameIO.TryRead(oldLog) is { } payload)
+            {
+                ReplayLogPayload(payload, ref replayed);
+            }
+        }
+
         var logPath = Path.Combine(_directory, LogFile);
         _log = new FileStream(logPath, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.Read, 1 << 16);
-        var replayed = 0;
         long goodEnd = 0;
         while (FrameIO.TryRead(_log) is { } payload)
         {
@@ -812,32 +835,79 @@ internal sealed class VectorIndex : IDisposable
         _log.Flush(flushToDisk: true);
     }
 
+    /// <summary>
+    /// Called by writers under the write gate. Once the log passes <see cref="EmbeddedVectorStoreOptions.CompactAfterLogBytes"/>
+    /// it becomes the old log and writes go on in a fresh one at once; the snapshot is written in the background
+    /// from a copy of the state taken at that moment, and the old log is deleted when the snapshot is on disk.
+    /// So writers wait for a copy in memory, not for the snapshot's disk write. Until then (or after a crash) the
+    /// old log is replayed on open; entries the snapshot already holds are skipped by sequence number.
+    /// </summary>
     private void CompactIfNeeded()
     {
-        if (_log.Length < _options.CompactAfterLogBytes)
+        if (_log.Length < _options.CompactAfterLogBytes || !_compaction.IsCompleted)
         {
             return;
         }
 
-        // Writers are held by the write gate; searches go on under the read lock.
+        var oldLog = Path.Combine(_directory, OldLogFile);
+        if (File.Exists(oldLog))
+        {
+            // A compaction that failed (or was cut short by a crash) left its log: fold both logs in, in one step.
+            var everything = CaptureSnapshot();
+            AtomicFile.Write(Path.Combine(_directory, SnapshotFile), stream => WriteSnapshot(stream, everything));
+            File.Delete(oldLog);
+            _log.SetLength(0);
+            _log.Flush(flushToDisk: true);
+            LogCompacted(everything);
+            SaveGraph();
+            return;
+        }
+
+        _log.Flush(flushToDisk: true);
+        _log.Dispose();
+        File.Move(Path.Combine(_directory, LogFile), oldLog);
+        _log = new FileStream(Path.Combine(_directory, LogFile), FileMode.CreateNew, FileAccess.ReadWrite, FileShare.Read, 1 << 16);
+        var state = CaptureSnapshot();
+        _compaction = Task.Run(() => WriteSnapshotInBackground(state, oldLog));
+    }
+
+    private void WriteSnapshotInBackground(SnapshotState state, string oldLog)
+    {
+        try
+        {
+            AtomicFile.Write(Path.Combine(_directory, SnapshotFile), stream => WriteSnapshot(stream, state));
+            File.Delete(oldLog);
+            LogCompacted(state);
+            SaveGraph();
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            // Nothing is lost: the old log stays and is replayed on open; the next compaction folds it in.
+            _logger.LogError(ex, "Vector index {Index}: writing the snapshot failed; the old log is kept", Definition.Name);
+        }
+    }
+
+    private void LogCompacted(SnapshotState state) =>
+        _logger.LogInformation("Vector index {Index} compacted: a snapshot at sequence {Seq}", Definition.Name, state.LastSeq);
+
+    /// <summary>A copy of the rows as they are now, for a snapshot written while writes go on.</summary>
+    private SnapshotState CaptureSnapshot()
+    {
         _lock.EnterReadLock();
         try
         {
-            AtomicFile.Write(Path.Combine(_directory, SnapshotFile), WriteSnapshot);
+            var rows = _slotCount;
+            return new SnapshotState(
+                _lastSeq, rows, _itemIds[..rows], _modalities[..rows], _labels[..rows], _metadata[..rows], _seqs[..rows],
+                _specific[..(rows * _dimS)], _shared[..(rows * _dimC)]);
         }
         finally
         {
             _lock.ExitReadLock();
         }
-
-        // A crash before this truncation is harmless: replay skips entries the snapshot already holds.
-        _log.SetLength(0);
-        _log.Flush(flushToDisk: true);
-        _logger.LogInformation("Vector index {Index} compacted: {Records} records in the snapshot", Definition.Name, _slots.Count);
-        SaveGraph();
     }
 
-    private void WriteSnapshot(Stream stream)
+    private void WriteSnapshot(Stream stream, SnapshotState state)
     {
         var buffer = new MemoryStream();
         using var writer = new BinaryWriter(buffer, Encoding.UTF8, leaveOpen: true);
@@ -852,24 +922,24 @@ internal sealed class VectorIndex : IDisposable
         writer.Write(SnapshotVersion);
         writer.Write(_dimS);
         writer.Write(_dimC);
-        writer.Write(_lastSeq);
-        writer.Write(_slotCount);
+        writer.Write(state.LastSeq);
+        writer.Write(state.Rows);
         Flush();
         var records = 0;
-        for (var slot = 0; slot < _slotCount; slot++)
+        for (var slot = 0; slot < state.Rows; slot++)
         {
-            if (_modalities[slot] == 0)
+            if (state.Modalities[slot] == 0)
             {
                 continue;
             }
 
             writer.Write(OpSnapshotSlot);
             writer.Write(slot);
-            writer.Write(_seqs[slot]);
+            writer.Write(state.Seqs[slot]);
             WriteRecord(writer, new PreparedRecord(
-                _itemIds[slot]!, _modalities[slot],
-                _specific.AsSpan(slot * _dimS, _dimS).ToArray(), _shared.AsSpan(slot * _dimC, _dimC).ToArray(),
-                _labels[slot], _metadata[slot]));
+                state.ItemIds[slot]!, state.Modalities[slot],
+                state.Specific.AsSpan(slot * _dimS, _dimS).ToArray(), state.Shared.AsSpan(slot * _dimC, _dimC).ToArray(),
+                state.Labels[slot], state.Metadata[slot]));
             Flush();
             records++;
         }
@@ -980,6 +1050,10 @@ internal sealed class VectorIndex : IDisposable
             _lock.ExitReadLock();
         }
     }
+
+    private sealed record SnapshotState(
+        long LastSeq, int Rows, string?[] ItemIds, byte[] Modalities, string[][] Labels,
+        IReadOnlyDictionary<string, string>[] Metadata, long[] Seqs, float[] Specific, float[] Shared);
 
     private sealed record PreparedRecord(
         string ItemId, byte Modality, float[] Specific, float[] Shared, string[] Labels,

@@ -78,10 +78,12 @@ public sealed class EmbeddedVectorStoreTests : IDisposable
         await store.UpsertAsync("compact", replaced);
         var expected = records.Where(r => r.ItemId is not ("item-0004" or "item-0009")).Concat(replaced).ToList();
         var indexFolder = Path.Combine(root, "indexes", "compact");
-        Assert.True(File.Exists(Path.Combine(indexFolder, "snapshot.bin")));
         Assert.True(new FileInfo(Path.Combine(indexFolder, "log.bin")).Length < 4096 + 2048);
 
+        // Dispose waits for a snapshot still being written in the background.
         store.Dispose();
+        Assert.True(File.Exists(Path.Combine(indexFolder, "snapshot.bin")));
+        Assert.False(File.Exists(Path.Combine(indexFolder, "log.old.bin")));
         var reopened = _fixture.Create(_ => new EmbeddedVectorStoreOptions { RootDirectory = root, CompactAfterLogBytes = 4096 });
         Assert.Equal(expected.Count, await reopened.CountAsync("compact"));
         foreach (var record in expected)
@@ -91,6 +93,34 @@ public sealed class EmbeddedVectorStoreTests : IDisposable
             Assert.Equal(1.0, hit.Score, 5);
             Assert.Equal(record.Labels, hit.Labels);
             Assert.Equal(record.Metadata["source"], hit.Metadata["source"]);
+        }
+    }
+
+    [Fact]
+    public async Task The_log_of_an_unfinished_compaction_is_replayed_on_open_and_folded_in_by_the_next_one()
+    {
+        var store = _fixture.Create(root => new EmbeddedVectorStoreOptions { RootDirectory = root, CompactAfterLogBytes = 1 << 20 });
+        var root = _fixture.OptionsOf(store).RootDirectory;
+        await store.CreateIndexAsync(new IndexDefinition("unfinished", Dim, Dim, null));
+        var records = VectorCorpus.Records(60, Dim, Dim, 5);
+        await store.UpsertAsync("unfinished", records[..40]);
+        store.Dispose();
+
+        // A crash after the log was set aside and before the snapshot was written: only the old log holds the rows.
+        var folder = Path.Combine(root, "indexes", "unfinished");
+        File.Move(Path.Combine(folder, "log.bin"), Path.Combine(folder, "log.old.bin"));
+        var reopened = _fixture.Create(_ => new EmbeddedVectorStoreOptions { RootDirectory = root, CompactAfterLogBytes = 1024 });
+        Assert.Equal(40, await reopened.CountAsync("unfinished"));
+
+        await reopened.UpsertAsync("unfinished", records[40..]);
+        reopened.Dispose();
+        Assert.False(File.Exists(Path.Combine(folder, "log.old.bin")));
+        var again = _fixture.Create(_ => new EmbeddedVectorStoreOptions { RootDirectory = root });
+        Assert.Equal(records.Count, await again.CountAsync("unfinished"));
+        foreach (var record in records)
+        {
+            var hit = (await again.SearchAsync("unfinished", new VectorQuery(record.Specific, record.Shared, 0.5, 0.5, record.Modality, 1)))[0];
+            Assert.Equal((record.ItemId, record.Modality), (hit.ItemId, hit.Modality));
         }
     }
 
