@@ -40,7 +40,7 @@ internal sealed class BulkWriter(ElasticsearchConnection connection, ResilienceP
             async token =>
             {
                 var (_, body) = await connection.SendOnceAsync(
-                    Elastic.Transport.HttpMethod.POST, $"/{target}/_bulk?refresh={refresh}", Body(pending), token).ConfigureAwait(false);
+                    Elastic.Transport.HttpMethod.POST, $"/{target}/_bulk?refresh={refresh}", Body(pending), token, ndjson: true).ConfigureAwait(false);
                 var items = body?["items"] as JsonArray;
                 if (items is null || items.Count != pending.Count)
                 {

@@ -14,6 +14,11 @@ namespace MS2GAN.Storage.Vectors.Elasticsearch;
 /// </summary>
 internal sealed class ElasticsearchConnection(ElasticsearchClient client, ResiliencePipeline<JsonNode?> retries)
 {
+    /// <summary>What the client itself sends with <c>_bulk</c>: newline-delimited JSON, REST compatibility with 9.</summary>
+    public const string NdjsonContentType = "application/vnd.elasticsearch+x-ndjson;compatible-with=9";
+
+    private static readonly RequestConfiguration Ndjson = new() { ContentType = NdjsonContentType };
+
     /// <summary>Sends with back-off on transient failures (no answer, 429, 5xx).</summary>
     public ValueTask<JsonNode?> SendAsync(
         Elastic.Transport.HttpMethod method, string path, string? body, CancellationToken cancellationToken, bool allowNotFound = false) =>
@@ -23,11 +28,13 @@ internal sealed class ElasticsearchConnection(ElasticsearchClient client, Resili
 
     /// <summary>One attempt; a 404 gives a null body when <paramref name="allowNotFound"/>, any other failure throws.</summary>
     public async Task<(int Status, JsonNode? Body)> SendOnceAsync(
-        Elastic.Transport.HttpMethod method, string path, string? body, CancellationToken cancellationToken, bool allowNotFound = false)
+        Elastic.Transport.HttpMethod method, string path, string? body, CancellationToken cancellationToken, bool allowNotFound = false, bool ndjson = false)
     {
         var response = body is null
             ? await client.Transport.RequestAsync<StringResponse>(method, path, cancellationToken).ConfigureAwait(false)
-            : await client.Transport.RequestAsync<StringResponse>(method, path, PostData.String(body), cancellationToken).ConfigureAwait(false);
+            : ndjson
+                ? await client.Transport.RequestAsync<StringResponse>(method, path, PostData.String(body), Ndjson, cancellationToken).ConfigureAwait(false)
+                : await client.Transport.RequestAsync<StringResponse>(method, path, PostData.String(body), cancellationToken).ConfigureAwait(false);
         var details = response.ApiCallDetails;
         var status = details.HttpStatusCode;
         var json = Parse(response.Body);

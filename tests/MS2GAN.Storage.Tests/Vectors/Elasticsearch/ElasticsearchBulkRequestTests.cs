@@ -25,6 +25,7 @@ public sealed class ElasticsearchBulkRequestTests
 
         var bulk = Assert.Single(es.To("POST", $"/{Physical}/_bulk"));
         Assert.Equal($"/{Physical}/_bulk?refresh=wait_for", bulk.Path);
+        Assert.StartsWith("application/vnd.elasticsearch+x-ndjson", bulk.ContentType);
         Assert.EndsWith("\n", bulk.Body);
         var lines = bulk.Lines;
         Assert.Equal(4, lines.Length);

@@ -57,7 +57,7 @@ internal sealed class ScriptedElasticsearch : IRequestInvoker
             body = Encoding.UTF8.GetString(buffer.ToArray());
         }
 
-        var request = new CapturedRequest(endpoint.Method.ToString(), endpoint.PathAndQuery, body);
+        var request = new CapturedRequest(endpoint.Method.ToString(), endpoint.PathAndQuery, body, boundConfiguration.ContentType);
         lock (Requests)
         {
             Requests.Add(request);
@@ -73,7 +73,7 @@ internal sealed class ScriptedElasticsearch : IRequestInvoker
 }
 
 /// <summary>A request as the client sent it.</summary>
-internal sealed record CapturedRequest(string Method, string Path, string? Body)
+internal sealed record CapturedRequest(string Method, string Path, string? Body, string ContentType)
 {
     public JsonNode Json => JsonNode.Parse(Body ?? throw new InvalidOperationException($"{Method} {Path} had no body"))!;
 
