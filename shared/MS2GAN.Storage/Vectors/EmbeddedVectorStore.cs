@@ -1,6 +1,5 @@
 using System.Collections.Concurrent;
 using System.Text.Json;
-using System.Text.RegularExpressions;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 
@@ -12,7 +11,7 @@ namespace MS2GAN.Storage.Vectors;
 /// <c>{RootDirectory}/aliases.json</c>, replaced atomically. A new instance over the same folder sees everything
 /// acknowledged before. Thread-safe; one instance per folder.
 /// </summary>
-public sealed partial class EmbeddedVectorStore : IVectorStore, IDisposable, IAsyncDisposable
+public sealed class EmbeddedVectorStore : IVectorStore, IDisposable, IAsyncDisposable
 {
     private const string IndexesFolder = "indexes";
     private const string AliasesFile = "aliases.json";
@@ -60,13 +59,7 @@ public sealed partial class EmbeddedVectorStore : IVectorStore, IDisposable, IAs
     /// <inheritdoc />
     public async Task CreateIndexAsync(IndexDefinition definition, CancellationToken cancellationToken = default)
     {
-        ArgumentNullException.ThrowIfNull(definition);
-        ValidateName(definition.Name, "index");
-        if (definition.SpecificDim is < 1 or > 4096 || definition.SharedDim is < 1 or > 4096)
-        {
-            throw new ArgumentException(
-                $"Index '{definition.Name}': dimensions must be 1..4096 (specific {definition.SpecificDim}, shared {definition.SharedDim}).");
-        }
+        IndexRules.ValidateDefinition(definition);
 
         await _catalogGate.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
@@ -179,7 +172,7 @@ public sealed partial class EmbeddedVectorStore : IVectorStore, IDisposable, IAs
     /// <inheritdoc />
     public async Task SetAliasAsync(string alias, string indexName, CancellationToken cancellationToken = default)
     {
-        ValidateName(alias, "alias");
+        IndexRules.ValidateName(alias, "alias");
         await _catalogGate.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
@@ -249,18 +242,6 @@ public sealed partial class EmbeddedVectorStore : IVectorStore, IDisposable, IAs
     {
         Dispose();
         return ValueTask.CompletedTask;
-    }
-
-    [GeneratedRegex("^[a-z0-9][a-z0-9._-]{0,199}$")]
-    private static partial Regex NamePattern();
-
-    private static void ValidateName(string name, string what)
-    {
-        if (name is null || !NamePattern().IsMatch(name))
-        {
-            throw new ArgumentException(
-                $"Invalid {what} name '{name}': use lower-case letters, digits, '.', '_' and '-', starting with a letter or digit, at most 200 characters.");
-        }
     }
 
     private void WriteAliases(Dictionary<string, string> aliases)

@@ -25,17 +25,8 @@ public sealed class EmbeddedHnswVectorStoreTests : VectorStoreConformanceTests, 
     }
 
     /// <summary>At least 90% of the reference top k, every hit scored exactly, best first.</summary>
-    protected override void AssertRanking(IReadOnlyList<ReferenceHit> reference, IReadOnlyList<VectorHit> actual, int k)
-    {
-        var expectedCount = Math.Min(k, reference.Count);
-        Assert.Equal(expectedCount, actual.Count);
-        var top = reference.Take(expectedCount).Select(h => (h.ItemId, h.Modality)).ToHashSet();
-        var recall = actual.Count(h => top.Contains((h.ItemId, h.Modality))) / (double)Math.Max(1, expectedCount);
-        Assert.True(recall >= 0.9, $"recall {recall:F2}");
-        var trueScore = reference.ToDictionary(h => (h.ItemId, h.Modality), h => h.Score);
-        Assert.All(actual, h => Assert.InRange(h.Score, trueScore[(h.ItemId, h.Modality)] - ScoreTolerance, trueScore[(h.ItemId, h.Modality)] + ScoreTolerance));
-        Assert.Equal(actual.OrderByDescending(h => h.Score).ThenBy(h => h.ItemId, StringComparer.Ordinal), actual);
-    }
+    protected override void AssertRanking(IReadOnlyList<ReferenceHit> reference, IReadOnlyList<VectorHit> actual, int k) =>
+        RecallRanking.AssertRecall(reference, actual, k, ScoreTolerance);
 
     [Fact]
     public async Task Recall_at_10_is_at_least_95_percent_on_5000_random_vectors()

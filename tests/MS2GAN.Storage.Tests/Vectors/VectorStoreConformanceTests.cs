@@ -1,4 +1,5 @@
 using MS2GAN.Storage.Vectors;
+using MS2GAN.TestSupport;
 
 namespace MS2GAN.Storage.Tests.Vectors;
 
@@ -40,7 +41,7 @@ public abstract class VectorStoreConformanceTests
         Assert.Equal(actual.Count, actual.Select(h => (h.ItemId, h.Modality)).Distinct().Count());
     }
 
-    [Fact]
+    [StoreFact]
     public async Task Creates_lists_gets_and_deletes_indexes()
     {
         var store = await CreateStoreAsync();
@@ -61,7 +62,7 @@ public abstract class VectorStoreConformanceTests
         await Assert.ThrowsAnyAsync<KeyNotFoundException>(() => store.CountAsync(a.Name));
     }
 
-    [Fact]
+    [StoreFact]
     public async Task Create_is_idempotent_for_an_identical_definition_and_refuses_other_dims()
     {
         var store = await CreateStoreAsync();
@@ -74,7 +75,7 @@ public abstract class VectorStoreConformanceTests
         await Assert.ThrowsAsync<InvalidOperationException>(() => store.CreateIndexAsync(definition with { SharedDim = SharedDim + 1 }));
     }
 
-    [Fact]
+    [StoreFact]
     public async Task Upsert_then_count_counts_each_modality()
     {
         var (store, index, records) = await SeededAsync(20);
@@ -82,7 +83,7 @@ public abstract class VectorStoreConformanceTests
         Assert.Equal(37, records.Count);
     }
 
-    [Fact]
+    [StoreFact]
     public async Task Upsert_replaces_the_record_with_the_same_item_and_modality()
     {
         var (store, index, records) = await SeededAsync(20);
@@ -104,7 +105,7 @@ public abstract class VectorStoreConformanceTests
         Assert.Equal(new[] { "replaced" }, hits[0].Labels);
     }
 
-    [Fact]
+    [StoreFact]
     public async Task Delete_item_removes_both_modalities()
     {
         var (store, index, records) = await SeededAsync(20);
@@ -119,7 +120,7 @@ public abstract class VectorStoreConformanceTests
         Assert.Equal(records.Count - 2, hits.Count);
     }
 
-    [Theory]
+    [StoreTheory]
     [InlineData(VectorModalities.Image, 0.5, 0.5)]
     [InlineData(VectorModalities.Text, 0.5, 0.5)]
     [InlineData(VectorModalities.Any, 0.5, 0.5)]
@@ -141,7 +142,7 @@ public abstract class VectorStoreConformanceTests
         }
     }
 
-    [Fact]
+    [StoreFact]
     public async Task Label_filter_is_applied_before_top_k()
     {
         var (store, index, records) = await SeededAsync(1000);
@@ -156,7 +157,7 @@ public abstract class VectorStoreConformanceTests
         AssertRanking(VectorCorpus.BruteForce(records, query), actual, query.K);
     }
 
-    [Fact]
+    [StoreFact]
     public async Task A_filter_matching_3_of_1000_items_returns_those_3()
     {
         var (store, index, records) = await SeededAsync(1000);
@@ -175,7 +176,7 @@ public abstract class VectorStoreConformanceTests
         Assert.All(actual, h => Assert.Equal("rare", h.Metadata["source"]));
     }
 
-    [Fact]
+    [StoreFact]
     public async Task Metadata_filters_match_every_pair_exactly()
     {
         var (store, index, records) = await SeededAsync(1000);
@@ -191,7 +192,7 @@ public abstract class VectorStoreConformanceTests
         AssertRanking(VectorCorpus.BruteForce(records, query), actual, query.K);
     }
 
-    [Fact]
+    [StoreFact]
     public async Task Excluded_item_is_never_returned()
     {
         var (store, index, records) = await SeededAsync(50);
@@ -201,7 +202,7 @@ public abstract class VectorStoreConformanceTests
         Assert.DoesNotContain(actual, h => h.ItemId == "item-0010");
     }
 
-    [Fact]
+    [StoreFact]
     public async Task Second_page_equals_items_k_to_2k_of_one_big_query()
     {
         var (store, index, _) = await SeededAsync(1000);
@@ -215,7 +216,7 @@ public abstract class VectorStoreConformanceTests
         Assert.Equal(all.Skip(10).Select(h => (h.ItemId, h.Modality)), page2.Select(h => (h.ItemId, h.Modality)));
     }
 
-    [Fact]
+    [StoreFact]
     public async Task K_larger_than_the_index_returns_every_matching_record()
     {
         var (store, index, records) = await SeededAsync(10);
@@ -231,7 +232,7 @@ public abstract class VectorStoreConformanceTests
         Assert.Empty(past);
     }
 
-    [Fact]
+    [StoreFact]
     public async Task Equal_scores_are_ordered_by_item_id_then_modality()
     {
         var store = await CreateStoreAsync();
@@ -256,7 +257,7 @@ public abstract class VectorStoreConformanceTests
         Assert.Equal(hits.Select(h => (h.ItemId, h.Modality)), again.Select(h => (h.ItemId, h.Modality)));
     }
 
-    [Fact]
+    [StoreFact]
     public async Task Wrong_dimensions_and_nan_are_refused_naming_the_item()
     {
         var (store, index, records) = await SeededAsync(5);
@@ -272,7 +273,7 @@ public abstract class VectorStoreConformanceTests
         await Assert.ThrowsAsync<ArgumentException>(() => store.SearchAsync(index, new VectorQuery(new float[3], good.Shared, 0.5, 0.5, VectorModalities.Any, 3)));
     }
 
-    [Fact]
+    [StoreFact]
     public async Task Alias_swap_is_atomic_for_concurrent_searches()
     {
         var store = await CreateStoreAsync();
@@ -323,7 +324,7 @@ public abstract class VectorStoreConformanceTests
         Assert.Contains('a', seen);
     }
 
-    [Fact]
+    [StoreFact]
     public async Task Reopening_keeps_indexes_records_and_aliases()
     {
         var (store, index, records) = await SeededAsync(300);

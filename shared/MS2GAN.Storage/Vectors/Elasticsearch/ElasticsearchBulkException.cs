@@ -1,0 +1,18 @@
+namespace MS2GAN.Storage.Vectors.Elasticsearch;
+
+/// <summary>
+/// Thrown by a bulk write when some documents were refused for good (a 4xx other than 429) or were still refused
+/// after every retry (429, 5xx). Every other document of the call was written.
+/// </summary>
+public sealed class ElasticsearchBulkException(string index, IReadOnlyList<BulkItemFailure> failures)
+    : Exception(
+        $"Elasticsearch bulk write to '{index}': {failures.Count} document(s) failed: "
+        + string.Join("; ", failures.Take(20).Select(f => $"{f.Id} (HTTP {f.Status} {f.ErrorType}: {f.Reason})"))
+        + (failures.Count > 20 ? $"; and {failures.Count - 20} more" : string.Empty))
+{
+    /// <summary>The index or alias written to.</summary>
+    public string Index { get; } = index;
+
+    /// <summary>Every document that was not written, with Elasticsearch's reason.</summary>
+    public IReadOnlyList<BulkItemFailure> Failures { get; } = failures;
+}
