@@ -1,6 +1,7 @@
 using System.Net;
 using System.Text.Json;
 using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
 using MS2GAN.ServiceDefaults.Pipeline;
 
 namespace MS2GAN.ServiceDefaults.Tests;
@@ -40,11 +41,47 @@ public sealed class StorageReadinessTests
         Assert.Equal("Unhealthy", stores.GetProperty("status").GetString());
     }
 
-    private static Task<TestApp> StartWithStoresAsync(string dataDirectory)
+    [Fact]
+    public async Task With_the_Elasticsearch_store_unreachable_the_service_starts_and_readiness_names_the_vector_store()
     {
-        var configuration = new ConfigurationBuilder()
-            .AddInMemoryCollection(new Dictionary<string, string?> { ["Pipeline:DataDirectory"] = dataDirectory })
-            .Build();
+        using var data = new TempFolder();
+        // Nothing listens on the discard port: connections are refused at once.
+        await using var app = await StartWithStoresAsync(data.Path, new()
+        {
+            ["Pipeline:Store"] = "Elasticsearch",
+            ["Elasticsearch:Url"] = "http://127.0.0.1:9",
+        });
+        using var client = app.CreateClient();
+
+        var response = await client.GetAsync("/health/ready");
+        var body = await response.Content.ReadAsStringAsync();
+
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, response.StatusCode);
+        var stores = StoresCheck(body);
+        Assert.Equal("Unhealthy", stores.GetProperty("status").GetString());
+        Assert.StartsWith("The vector store does not answer", stores.GetProperty("description").GetString(), StringComparison.Ordinal);
+        Assert.IsType<MS2GAN.Storage.Vectors.Elasticsearch.ElasticsearchVectorStore>(app.Services.GetRequiredService<MS2GAN.Storage.Vectors.IVectorStore>());
+    }
+
+    [Fact]
+    public async Task The_Elasticsearch_store_without_a_url_stops_the_start_naming_the_setting()
+    {
+        using var data = new TempFolder();
+
+        var failure = await Assert.ThrowsAsync<Microsoft.Extensions.Options.OptionsValidationException>(
+            () => StartWithStoresAsync(data.Path, new() { ["Pipeline:Store"] = "Elasticsearch" }));
+
+        Assert.Contains("Elasticsearch:Url", failure.Message, StringComparison.Ordinal);
+    }
+
+    private static Task<TestApp> StartWithStoresAsync(string dataDirectory, Dictionary<string, string?>? more = null)
+    {
+        var settings = new Dictionary<string, string?> { ["Pipeline:DataDirectory"] = dataDirectory };
+        foreach (var (key, value) in more ?? [])
+        {
+            settings[key] = value;
+        }
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(settings).Build();
         return TestApp.StartAsync(services: services => services.AddMs2GanStorage(configuration));
     }
 

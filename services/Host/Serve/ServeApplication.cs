@@ -33,6 +33,14 @@ public static class ServeApplication
             ["Messaging:Transport"] = settings.Transport.Equals("rabbitmq", StringComparison.OrdinalIgnoreCase) ? "RabbitMq" : "InMemory",
             ["urls"] = settings.Urls,
         };
+        if (settings.Store.Equals("elasticsearch", StringComparison.OrdinalIgnoreCase))
+        {
+            overrides["Pipeline:Store"] = "Elasticsearch";
+        }
+        if (settings.ElasticsearchUrl is { } elasticsearchUrl)
+        {
+            overrides["Elasticsearch:Url"] = elasticsearchUrl;
+        }
         builder.Configuration.AddInMemoryCollection(overrides);
         builder.WebHost.UseUrls(settings.Urls);
         builder.AddServiceDefaults("ms2gan");

@@ -29,14 +29,17 @@ public static class ServeCommand
         transport.AcceptOnlyFromAmong("inmemory", "rabbitmq");
         var demo = new Option<bool>("--demo") { Description = "Print example text->image and image->text queries with their results" };
         var perClass = new Option<int>("--per-class") { Description = "Demo items per class when the demo data is generated", DefaultValueFactory = _ => 30 };
-        var command = new Command("serve", "Run ingest, encoder and search in one process on the embedded stores")
+        var store = new Option<string>("--store") { Description = "Vector store: embedded (no server) or elasticsearch", DefaultValueFactory = _ => "embedded" };
+        store.AcceptOnlyFromAmong("embedded", "elasticsearch");
+        var esUrl = new Option<string?>("--es-url") { Description = "Elasticsearch URL for --store elasticsearch (or Elasticsearch:Url; the password from Elasticsearch__Password)" };
+        var command = new Command("serve", "Run ingest, encoder and search in one process (embedded stores by default)")
         {
-            model, dataDir, urls, transport, demo, perClass,
+            model, dataDir, urls, transport, demo, perClass, store, esUrl,
         };
         command.SetAction(async (parse, cancellation) =>
         {
             var settings = new ServeSettings(parse.GetValue(dataDir)!.FullName, parse.GetValue(model)?.FullName, parse.GetValue(urls)!,
-                parse.GetValue(transport)!, parse.GetValue(demo), parse.GetValue(perClass));
+                parse.GetValue(transport)!, parse.GetValue(demo), parse.GetValue(perClass), parse.GetValue(store)!, parse.GetValue(esUrl));
             string? modelDirectory = null;
             var prepared = CliRunner.Run("serve", false, loggers =>
             {

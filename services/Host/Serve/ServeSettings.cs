@@ -7,4 +7,8 @@ namespace MS2GAN.Host.Serve;
 /// <param name="Transport">inmemory or rabbitmq.</param>
 /// <param name="Demo">Print example queries and their results once the demo items are indexed.</param>
 /// <param name="PerClass">Demo items per class when the demo data has to be generated.</param>
-public sealed record ServeSettings(string DataDirectory, string? ModelDirectory, string Urls, string Transport, bool Demo, int PerClass);
+/// <param name="Store">embedded (default) or elasticsearch: where the vectors live.</param>
+/// <param name="ElasticsearchUrl">The Elasticsearch URL for the elasticsearch store (else from configuration).</param>
+public sealed record ServeSettings(
+    string DataDirectory, string? ModelDirectory, string Urls, string Transport, bool Demo, int PerClass,
+    string Store = "embedded", string? ElasticsearchUrl = null);

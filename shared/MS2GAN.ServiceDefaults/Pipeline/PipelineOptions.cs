@@ -15,6 +15,9 @@ public sealed class PipelineOptions
     /// <summary>Model folder (written by `ms2gan train`) the encoder and search services load.</summary>
     public string? ModelDirectory { get; set; }
 
+    /// <summary>The embedded vector store (default) or Elasticsearch (section "Elasticsearch").</summary>
+    public VectorStoreKind Store { get; set; } = VectorStoreKind.Embedded;
+
     /// <summary>Exact search (default) or HNSW for large corpora in the embedded vector store.</summary>
     public VectorSearchMode VectorSearch { get; set; } = VectorSearchMode.Exact;
 

@@ -1,5 +1,8 @@
+using Elastic.Clients.Elasticsearch;
+using Elastic.Transport;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using MS2GAN.Features.Backbones;
@@ -8,6 +11,7 @@ using MS2GAN.Model.Inference;
 using MS2GAN.Storage.Items;
 using MS2GAN.Storage.Media;
 using MS2GAN.Storage.Vectors;
+using MS2GAN.Storage.Vectors.Elasticsearch;
 
 namespace MS2GAN.ServiceDefaults.Pipeline;
 
@@ -31,14 +35,56 @@ public static class PipelineServiceCollectionExtensions
         {
             RootPath = Path.Combine(sp.GetRequiredService<IOptions<PipelineOptions>>().Value.DataDirectory, "media"),
         }));
-        services.AddSingleton<IVectorStore>(sp =>
+        if (configuration.GetSection(PipelineOptions.Section).GetValue(nameof(PipelineOptions.Store), VectorStoreKind.Embedded) == VectorStoreKind.Elasticsearch)
         {
-            var options = sp.GetRequiredService<IOptions<PipelineOptions>>().Value;
-            return new EmbeddedVectorStore(
-                new EmbeddedVectorStoreOptions { RootDirectory = Path.Combine(options.DataDirectory, "vectors"), Mode = options.VectorSearch },
-                sp.GetRequiredService<ILogger<EmbeddedVectorStore>>());
-        });
+            services.AddElasticsearchVectorStore(configuration);
+        }
+        else
+        {
+            services.AddSingleton<IVectorStore>(sp =>
+            {
+                var options = sp.GetRequiredService<IOptions<PipelineOptions>>().Value;
+                return new EmbeddedVectorStore(
+                    new EmbeddedVectorStoreOptions { RootDirectory = Path.Combine(options.DataDirectory, "vectors"), Mode = options.VectorSearch },
+                    sp.GetRequiredService<ILogger<EmbeddedVectorStore>>());
+            });
+        }
         services.AddHealthChecks().AddCheck<StorageHealthCheck>("stores", tags: [HealthCheckTags.Ready]);
+        return services;
+    }
+
+    /// <summary>
+    /// The Elasticsearch vector store (Pipeline:Store = Elasticsearch): the official client for Elasticsearch:Url with
+    /// basic or API-key authentication, and the index template applied in the background at start-up.
+    /// </summary>
+    public static IServiceCollection AddElasticsearchVectorStore(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddOptions<ElasticsearchSettings>().Bind(configuration.GetSection(ElasticsearchSettings.Section)).ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<ElasticsearchSettings>, ElasticsearchSettingsValidator>());
+        services.AddSingleton(sp =>
+        {
+            var settings = sp.GetRequiredService<IOptions<ElasticsearchSettings>>().Value;
+            var client = new ElasticsearchClientSettings(new Uri(settings.Url!)).RequestTimeout(TimeSpan.FromSeconds(30));
+            if (!string.IsNullOrEmpty(settings.ApiKey))
+            {
+                client = client.Authentication(new ApiKey(settings.ApiKey));
+            }
+            else if (!string.IsNullOrEmpty(settings.Username))
+            {
+                client = client.Authentication(new BasicAuthentication(settings.Username, settings.Password ?? ""));
+            }
+            if (!string.IsNullOrEmpty(settings.CertificateFingerprint))
+            {
+                client = client.CertificateFingerprint(settings.CertificateFingerprint);
+            }
+            return new ElasticsearchClient(client);
+        });
+        services.AddSingleton(sp => new ElasticsearchVectorStore(
+            sp.GetRequiredService<ElasticsearchClient>(),
+            sp.GetRequiredService<IOptions<ElasticsearchSettings>>().Value.ToStoreOptions(),
+            sp.GetRequiredService<ILogger<ElasticsearchVectorStore>>()));
+        services.AddSingleton<IVectorStore>(sp => sp.GetRequiredService<ElasticsearchVectorStore>());
+        services.AddHostedService<ElasticsearchTemplateInitializer>();
         return services;
     }
 

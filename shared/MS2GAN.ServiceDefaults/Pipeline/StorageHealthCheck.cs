@@ -11,29 +11,37 @@ namespace MS2GAN.ServiceDefaults.Pipeline;
 /// </summary>
 internal sealed class StorageHealthCheck(IItemStore items, IVectorStore vectors, IOptions<PipelineOptions> options) : IHealthCheck
 {
+    /// <summary>A store that takes longer than this to answer (a server retrying with back-off, say) counts as down.</summary>
+    private static readonly TimeSpan Patience = TimeSpan.FromSeconds(5);
+
     public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
     {
         var data = new Dictionary<string, object>();
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        timeout.CancelAfter(Patience);
         try
         {
-            var states = await items.CountByStateAsync(cancellationToken).ConfigureAwait(false);
+            var states = await items.CountByStateAsync(timeout.Token).ConfigureAwait(false);
             data["items"] = states.Values.Sum();
         }
-        catch (Exception exception) when (exception is not OperationCanceledException)
+        catch (Exception exception) when (!cancellationToken.IsCancellationRequested)
         {
-            return HealthCheckResult.Unhealthy($"The item store does not answer: {exception.Message}", exception, data);
+            return HealthCheckResult.Unhealthy($"The item store does not answer: {Describe(exception)}", exception, data);
         }
         try
         {
-            data["vectorIndexes"] = (await vectors.ListIndexesAsync(cancellationToken).ConfigureAwait(false)).Count;
+            data["vectorIndexes"] = (await vectors.ListIndexesAsync(timeout.Token).ConfigureAwait(false)).Count;
         }
-        catch (Exception exception) when (exception is not OperationCanceledException)
+        catch (Exception exception) when (!cancellationToken.IsCancellationRequested)
         {
-            return HealthCheckResult.Unhealthy($"The vector store does not answer: {exception.Message}", exception, data);
+            return HealthCheckResult.Unhealthy($"The vector store does not answer: {Describe(exception)}", exception, data);
         }
         // The media store makes its own folder on first write; the data folder it lives in must be there.
         return Directory.Exists(options.Value.DataDirectory)
             ? HealthCheckResult.Healthy("The stores answer.", data)
             : HealthCheckResult.Unhealthy($"The data folder '{options.Value.DataDirectory}' does not exist.", data: data);
     }
+
+    private static string Describe(Exception exception) =>
+        exception is OperationCanceledException ? $"no answer within {Patience.TotalSeconds:F0} s" : exception.Message;
 }
