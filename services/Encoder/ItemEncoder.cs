@@ -93,8 +93,24 @@ public sealed class ItemEncoder(
 
         if (vectorRecords.Count > 0)
         {
-            await vectors.UpsertAsync(active.IndexName, vectorRecords, cancellationToken);
-            await items.MarkIndexedAsync(written.Keys.ToList(), active.Version, cancellationToken);
+            try
+            {
+                await vectors.UpsertAsync(active.IndexName, vectorRecords, cancellationToken);
+            }
+            catch (VectorWriteException ex) when (ex.FailedItems.Count > 0)
+            {
+                // The store kept the rest and gave up on these after its own retries: they are marked failed with its
+                // reason (a re-send retries them), the rest of the batch is indexed.
+                foreach (var (id, reason) in ex.FailedItems.Where(pair => written.ContainsKey(pair.Key)))
+                {
+                    failed[id] = $"the vector store refused it: {reason}";
+                    written.Remove(id);
+                }
+            }
+            if (written.Count > 0)
+            {
+                await items.MarkIndexedAsync(written.Keys.ToList(), active.Version, cancellationToken);
+            }
         }
         foreach (var (id, reason) in failed)
         {

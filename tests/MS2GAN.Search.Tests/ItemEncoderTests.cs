@@ -1,3 +1,4 @@
+using MS2GAN.Encoder;
 using MS2GAN.Model.Inference;
 using MS2GAN.Storage.Items;
 
@@ -40,5 +41,25 @@ public sealed class ItemEncoderTests(IndexedCorpusFixture corpus) : IClassFixtur
         var stored = await corpus.Items.GetAsync(bad.Id);
         Assert.Equal(ItemState.Failed, stored!.State);
         Assert.Contains("13 dimensions", stored.FailureReason);
+    }
+
+    [Fact]
+    public async Task An_item_the_vector_store_refuses_is_marked_failed_with_its_reason_and_the_rest_are_indexed()
+    {
+        var refused = corpus.Record(5, corpus.Test.Image.Row(5).ToArray(), corpus.Test.Text.Row(5).ToArray(), id: "refused-by-store");
+        var kept = corpus.Record(6, corpus.Test.Image.Row(6).ToArray(), corpus.Test.Text.Row(6).ToArray(), id: "kept-beside-refused");
+        await corpus.Items.UpsertManyAsync([refused, kept]);
+        var encoder = new ItemEncoder(
+            corpus.Items, corpus.Media, new RefusingVectorStore(corpus.Vectors, refused.Id), corpus.Active, corpus.Backbones,
+            Microsoft.Extensions.Logging.Abstractions.NullLogger<ItemEncoder>.Instance);
+
+        var outcome = await encoder.EncodeAsync([refused.Id, kept.Id]);
+
+        Assert.Equal([kept.Id], outcome.Indexed.Keys);
+        Assert.Contains(RefusingVectorStore.Reason, outcome.Failed[refused.Id], StringComparison.Ordinal);
+        var stored = await corpus.Items.GetAsync(refused.Id);
+        Assert.Equal(ItemState.Failed, stored!.State);
+        Assert.Contains(RefusingVectorStore.Reason, stored.FailureReason, StringComparison.Ordinal);
+        Assert.Equal(ItemState.Indexed, (await corpus.Items.GetAsync(kept.Id))!.State);
     }
 }

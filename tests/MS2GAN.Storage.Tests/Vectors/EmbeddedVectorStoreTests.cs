@@ -78,9 +78,9 @@ public sealed class EmbeddedVectorStoreTests : IDisposable
         await store.UpsertAsync("compact", replaced);
         var expected = records.Where(r => r.ItemId is not ("item-0004" or "item-0009")).Concat(replaced).ToList();
         var indexFolder = Path.Combine(root, "indexes", "compact");
-        Assert.True(new FileInfo(Path.Combine(indexFolder, "log.bin")).Length < 4096 + 2048);
 
-        // Dispose waits for a snapshot still being written in the background.
+        // Dispose waits for a snapshot still being written in the background. (The log's length is not bounded
+        // tightly any more: writes go on, and the log grows, while a snapshot is being written.)
         store.Dispose();
         Assert.True(File.Exists(Path.Combine(indexFolder, "snapshot.bin")));
         Assert.False(File.Exists(Path.Combine(indexFolder, "log.old.bin")));
