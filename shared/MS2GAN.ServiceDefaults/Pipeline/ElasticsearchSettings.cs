@@ -1,4 +1,5 @@
 using MS2GAN.Storage.Vectors.Elasticsearch;
+using MS2GAN.Storage.Elasticsearch;
 
 namespace MS2GAN.ServiceDefaults.Pipeline;
 

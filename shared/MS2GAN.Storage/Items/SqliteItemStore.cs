@@ -63,7 +63,7 @@ public sealed class SqliteItemStore : IItemStore, IDisposable
         ArgumentNullException.ThrowIfNull(items);
         for (var i = 0; i < items.Count; i++)
         {
-            CheckItem(items[i], i);
+            ItemValidation.Check(items[i], i);
         }
         cancellationToken.ThrowIfCancellationRequested();
         if (items.Count == 0)
@@ -122,17 +122,7 @@ public sealed class SqliteItemStore : IItemStore, IDisposable
     /// <inheritdoc />
     public Task<IReadOnlyList<ItemRecord>> GetManyAsync(IEnumerable<string> ids, CancellationToken cancellationToken = default)
     {
-        ArgumentNullException.ThrowIfNull(ids);
-        var wanted = new List<string>();
-        var seen = new HashSet<string>(StringComparer.Ordinal);
-        foreach (var id in ids)
-        {
-            ArgumentNullException.ThrowIfNull(id, nameof(ids));
-            if (seen.Add(id))
-            {
-                wanted.Add(id);
-            }
-        }
+        var wanted = ItemValidation.DistinctIds(ids);
         if (wanted.Count == 0)
         {
             return Task.FromResult<IReadOnlyList<ItemRecord>>([]);
@@ -226,7 +216,7 @@ public sealed class SqliteItemStore : IItemStore, IDisposable
             UPDATE items SET state = $state, model_version = $modelVersion, failure_reason = NULL, updated_at = $now
             WHERE id = $id;
             """);
-        command.Parameters.AddWithValue("$state", StateName(ItemState.Indexed));
+        command.Parameters.AddWithValue("$state", ItemStateNames.Name(ItemState.Indexed));
         command.Parameters.AddWithValue("$modelVersion", modelVersion);
         command.Parameters.AddWithValue("$now", _time.GetUtcNow().UtcTicks);
         var idParameter = command.Parameters.Add("$id", SqliteType.Text);
@@ -252,7 +242,7 @@ public sealed class SqliteItemStore : IItemStore, IDisposable
             UPDATE items SET state = $state, failure_reason = $reason, model_version = NULL, updated_at = $now
             WHERE id = $id;
             """);
-        command.Parameters.AddWithValue("$state", StateName(ItemState.Failed));
+        command.Parameters.AddWithValue("$state", ItemStateNames.Name(ItemState.Failed));
         command.Parameters.AddWithValue("$reason", reason);
         command.Parameters.AddWithValue("$now", _time.GetUtcNow().UtcTicks);
         command.Parameters.AddWithValue("$id", id);
@@ -269,7 +259,7 @@ public sealed class SqliteItemStore : IItemStore, IDisposable
         using var reader = command.ExecuteReader();
         while (reader.Read())
         {
-            counts[ParseState(reader.GetString(0))] = reader.GetInt64(1);
+            counts[ItemStateNames.Parse(reader.GetString(0))] = reader.GetInt64(1);
         }
         return Task.FromResult<IReadOnlyDictionary<ItemState, long>>(counts);
     }
@@ -353,7 +343,7 @@ public sealed class SqliteItemStore : IItemStore, IDisposable
         if (state is { } wantedState)
         {
             conditions.Add("state = $state");
-            command.Parameters.AddWithValue("$state", StateName(wantedState));
+            command.Parameters.AddWithValue("$state", ItemStateNames.Name(wantedState));
         }
         if (afterId is not null)
         {
@@ -364,27 +354,6 @@ public sealed class SqliteItemStore : IItemStore, IDisposable
         var where = conditions.Count == 0 ? "" : "WHERE " + string.Join(" AND ", conditions);
         command.CommandText = $"SELECT {columns} FROM items {where} ORDER BY id LIMIT $limit;";
         return command;
-    }
-
-    private static void CheckItem(ItemRecord? item, int index)
-    {
-        if (item is null)
-        {
-            throw new ArgumentException($"Item {index} is null.", "items");
-        }
-        ItemIds.Validate(item.Id, "items");
-        if (string.IsNullOrWhiteSpace(item.ContentHash))
-        {
-            throw new ArgumentException($"Item '{item.Id}' has no content hash.", "items");
-        }
-        if (item.Labels is null || item.Labels.Any(label => label is null))
-        {
-            throw new ArgumentException($"Item '{item.Id}' has null labels.", "items");
-        }
-        if (item.Metadata is null)
-        {
-            throw new ArgumentException($"Item '{item.Id}' has null metadata.", "items");
-        }
     }
 
     private static void BindContent(SqliteCommand command, ItemRecord item, long now)
@@ -401,7 +370,7 @@ public sealed class SqliteItemStore : IItemStore, IDisposable
         command.Parameters.AddWithValue("$imageFeatureSpace", Nullable(item.ImageFeatureSpace));
         command.Parameters.AddWithValue("$textFeatureSpace", Nullable(item.TextFeatureSpace));
         command.Parameters.AddWithValue("$contentHash", item.ContentHash);
-        command.Parameters.AddWithValue("$state", StateName(ItemState.Ingested));
+        command.Parameters.AddWithValue("$state", ItemStateNames.Name(ItemState.Ingested));
         command.Parameters.AddWithValue("$now", now);
     }
 
@@ -418,7 +387,7 @@ public sealed class SqliteItemStore : IItemStore, IDisposable
         ImageFeatureSpace = reader.IsDBNull(8) ? null : reader.GetString(8),
         TextFeatureSpace = reader.IsDBNull(9) ? null : reader.GetString(9),
         ContentHash = reader.GetString(10),
-        State = ParseState(reader.GetString(11)),
+        State = ItemStateNames.Parse(reader.GetString(11)),
         FailureReason = reader.IsDBNull(12) ? null : reader.GetString(12),
         ModelVersion = reader.IsDBNull(13) ? null : reader.GetString(13),
         CreatedAt = new DateTimeOffset(reader.GetInt64(14), TimeSpan.Zero),
@@ -428,21 +397,4 @@ public sealed class SqliteItemStore : IItemStore, IDisposable
     private static object Nullable(string? value) => value is null ? DBNull.Value : value;
 
     private static object Blob(float[]? values) => values is null ? DBNull.Value : FeatureBlob.ToBytes(values);
-
-    // Stored as words, not numbers, so the file reads plainly in the sqlite3 shell.
-    private static string StateName(ItemState state) => state switch
-    {
-        ItemState.Ingested => "ingested",
-        ItemState.Indexed => "indexed",
-        ItemState.Failed => "failed",
-        _ => throw new ArgumentOutOfRangeException(nameof(state), state, "Unknown item state."),
-    };
-
-    private static ItemState ParseState(string name) => name switch
-    {
-        "ingested" => ItemState.Ingested,
-        "indexed" => ItemState.Indexed,
-        "failed" => ItemState.Failed,
-        _ => throw new InvalidDataException($"Unknown item state '{name}' in the item store."),
-    };
 }

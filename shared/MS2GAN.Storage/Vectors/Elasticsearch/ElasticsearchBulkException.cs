@@ -1,3 +1,5 @@
+using MS2GAN.Storage.Elasticsearch;
+
 namespace MS2GAN.Storage.Vectors.Elasticsearch;
 
 /// <summary>

@@ -1,5 +1,6 @@
 using System.Text;
 using System.Text.Json;
+using MS2GAN.Storage.Elasticsearch;
 
 namespace MS2GAN.Storage.Vectors.Elasticsearch;
 

@@ -3,9 +3,8 @@ using System.Text.Json.Nodes;
 using Elastic.Clients.Elasticsearch;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
-using Polly;
-using Polly.Retry;
 using EsMethod = Elastic.Transport.HttpMethod;
+using MS2GAN.Storage.Elasticsearch;
 
 namespace MS2GAN.Storage.Vectors.Elasticsearch;
 
@@ -38,24 +37,10 @@ public sealed class ElasticsearchVectorStore : IVectorStore
         _options = options;
         _logger = (ILogger?)logger ?? NullLogger.Instance;
 
-        var requests = new ResiliencePipelineBuilder<JsonNode?>();
-        var bulk = new ResiliencePipelineBuilder<BulkPass>();
-        if (options.MaxRetries > 0)
-        {
-            requests.AddRetry(Retry(new PredicateBuilder<JsonNode?>().Handle<ElasticsearchRequestException>(e => e.IsTransient), _ => 0));
-            bulk.AddRetry(Retry(
-                new PredicateBuilder<BulkPass>().Handle<ElasticsearchRequestException>(e => e.IsTransient).HandleResult(pass => pass.Retryable > 0),
-                pass => pass.Retryable));
-        }
-
-        _connection = new ElasticsearchConnection(client, requests.Build());
-        var refresh = options.Refresh switch
-        {
-            ElasticsearchRefresh.WaitFor => "wait_for",
-            ElasticsearchRefresh.Immediate => "true",
-            _ => "false",
-        };
-        _bulk = new BulkWriter(_connection, bulk.Build(), options.BatchSize, refresh);
+        _connection = new ElasticsearchConnection(client, ElasticsearchRetries.Requests(options.MaxRetries, options.RetryBaseDelay, _logger));
+        _bulk = new BulkWriter(
+            _connection, ElasticsearchRetries.Bulk(options.MaxRetries, options.RetryBaseDelay, _logger), options.BatchSize,
+            ElasticsearchRetries.RefreshParameter(options.Refresh));
     }
 
     /// <summary>Puts the index template (idempotent: the same body replaces itself). Call at start-up.</summary>
@@ -72,7 +57,7 @@ public sealed class ElasticsearchVectorStore : IVectorStore
             if (!_templateApplied)
             {
                 await _connection.SendAsync(
-                    EsMethod.PUT, $"/_index_template/{_options.TemplateName}", IndexTemplate.Body(_options.IndexPrefix).ToJsonString(), cancellationToken)
+                    EsMethod.PUT, $"/_index_template/{_options.TemplateName}", IndexTemplate.Body(IndexTemplate.Vectors, _options.IndexPrefix + "*").ToJsonString(), cancellationToken)
                     .ConfigureAwait(false);
                 _templateApplied = true;
                 _logger.LogInformation("Elasticsearch index template {Template} applied to {Pattern}", _options.TemplateName, _options.IndexPrefix + "*");
@@ -283,24 +268,6 @@ public sealed class ElasticsearchVectorStore : IVectorStore
         var body = await _connection.SendAsync(EsMethod.GET, $"/_alias/{Physical(alias)}", null, cancellationToken, allowNotFound: true).ConfigureAwait(false);
         return body is JsonObject { Count: > 0 } indexes ? Logical(indexes.First().Key) : null;
     }
-
-    /// <summary>Exponential back-off with jitter, up to 30 s between tries; <paramref name="refused"/> counts the documents still refused.</summary>
-    private RetryStrategyOptions<T> Retry<T>(PredicateBuilder<T> shouldHandle, Func<T, int> refused) => new()
-    {
-        ShouldHandle = shouldHandle,
-        MaxRetryAttempts = _options.MaxRetries,
-        Delay = _options.RetryBaseDelay,
-        MaxDelay = TimeSpan.FromSeconds(30),
-        BackoffType = DelayBackoffType.Exponential,
-        UseJitter = true,
-        OnRetry = args =>
-        {
-            _logger.LogWarning(
-                args.Outcome.Exception, "Elasticsearch request failed or {Refused} document(s) were refused with 429/5xx; retry {Attempt} in {Delay}",
-                args.Outcome.Exception is null ? refused(args.Outcome.Result!) : 0, args.AttemptNumber + 1, args.RetryDelay);
-            return default;
-        },
-    };
 
     private static string Differences(IndexDefinition existing, IndexDefinition wanted)
     {

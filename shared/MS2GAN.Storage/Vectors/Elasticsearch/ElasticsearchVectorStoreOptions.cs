@@ -1,4 +1,5 @@
 using System.Text.RegularExpressions;
+using MS2GAN.Storage.Elasticsearch;
 
 namespace MS2GAN.Storage.Vectors.Elasticsearch;
 

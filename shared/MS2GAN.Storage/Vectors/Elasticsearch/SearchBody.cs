@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using MS2GAN.Storage.Elasticsearch;
 
 namespace MS2GAN.Storage.Vectors.Elasticsearch;
 

@@ -1,4 +1,5 @@
 using MS2GAN.Storage.Vectors;
+using MS2GAN.Storage.Elasticsearch;
 
 namespace MS2GAN.Storage.Tests.Vectors.Elasticsearch;
 

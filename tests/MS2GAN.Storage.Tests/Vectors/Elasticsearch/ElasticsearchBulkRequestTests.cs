@@ -1,5 +1,6 @@
 using MS2GAN.Storage.Vectors;
 using MS2GAN.Storage.Vectors.Elasticsearch;
+using MS2GAN.Storage.Elasticsearch;
 
 namespace MS2GAN.Storage.Tests.Vectors.Elasticsearch;
 

@@ -1,6 +1,7 @@
 using System.Text.Json.Nodes;
 using MS2GAN.Storage.Vectors;
 using MS2GAN.Storage.Vectors.Elasticsearch;
+using MS2GAN.Storage.Elasticsearch;
 
 namespace MS2GAN.Storage.Tests.Vectors.Elasticsearch;
 
@@ -156,7 +157,7 @@ public sealed class ElasticsearchIndexRequestTests
     [Fact]
     public void The_template_file_under_infra_is_the_embedded_one()
     {
-        var repositoryFile = FindUp(Path.Combine("infra", "elasticsearch", "vector-index-template.json"));
+        var repositoryFile = RepositoryFiles.Find(Path.Combine("infra", "elasticsearch", "vector-index-template.json"));
         using var stream = typeof(ElasticsearchVectorStore).Assembly.GetManifestResourceStream("MS2GAN.Storage.Elasticsearch.vector-index-template.json");
         Assert.NotNull(stream);
         Assert.True(JsonNode.DeepEquals(JsonNode.Parse(File.ReadAllText(repositoryFile)), JsonNode.Parse(stream)));
@@ -167,18 +168,4 @@ public sealed class ElasticsearchIndexRequestTests
         .On("PUT", "/_index_template/", 200, ElasticsearchAnswers.Acknowledged)
         .On("PUT", "/ms2gan-vectors-v1", 400, ElasticsearchAnswers.Error("resource_already_exists_exception", "index [ms2gan-vectors-v1/abc] already exists", 400))
         .On("GET", "/ms2gan-vectors-v1/_mapping", 200, ElasticsearchAnswers.Mapping("ms2gan-vectors-v1", 16, 8));
-
-    private static string FindUp(string relative)
-    {
-        for (var folder = new DirectoryInfo(AppContext.BaseDirectory); folder is not null; folder = folder.Parent)
-        {
-            var candidate = Path.Combine(folder.FullName, relative);
-            if (File.Exists(candidate))
-            {
-                return candidate;
-            }
-        }
-
-        throw new FileNotFoundException(relative);
-    }
 }

@@ -3,6 +3,7 @@ using Elastic.Transport;
 using MS2GAN.Storage.Vectors;
 using MS2GAN.Storage.Vectors.Elasticsearch;
 using MS2GAN.TestSupport;
+using MS2GAN.Storage.Elasticsearch;
 
 namespace MS2GAN.Storage.Tests.Vectors.Elasticsearch;
 

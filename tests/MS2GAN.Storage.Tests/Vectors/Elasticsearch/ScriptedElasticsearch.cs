@@ -3,6 +3,7 @@ using System.Text.Json.Nodes;
 using Elastic.Clients.Elasticsearch;
 using Elastic.Transport;
 using MS2GAN.Storage.Vectors.Elasticsearch;
+using MS2GAN.Storage.Elasticsearch;
 
 namespace MS2GAN.Storage.Tests.Vectors.Elasticsearch;
 

@@ -1,4 +1,4 @@
-namespace MS2GAN.Storage.Vectors.Elasticsearch;
+namespace MS2GAN.Storage.Elasticsearch;
 
 /// <summary>One document of a <c>_bulk</c> request that Elasticsearch refused.</summary>
 /// <param name="Id">The document id, <c>{itemId}:{modality}</c>.</param>

@@ -1,4 +1,4 @@
-namespace MS2GAN.Storage.Vectors.Elasticsearch;
+namespace MS2GAN.Storage.Elasticsearch;
 
 /// <summary>An Elasticsearch request that failed after its retries (or could not be retried).</summary>
 public sealed class ElasticsearchRequestException(string method, string path, int? status, string? errorType, string? reason, Exception? inner = null)

@@ -4,7 +4,7 @@ using Elastic.Clients.Elasticsearch;
 using Elastic.Transport;
 using Polly;
 
-namespace MS2GAN.Storage.Vectors.Elasticsearch;
+namespace MS2GAN.Storage.Elasticsearch;
 
 /// <summary>
 /// Sends REST requests through the official client's transport (node pool, authentication, product check) and turns

@@ -1,4 +1,4 @@
-namespace MS2GAN.Storage.Vectors.Elasticsearch;
+namespace MS2GAN.Storage.Elasticsearch;
 
 /// <summary>The <c>refresh</c> parameter of writes: freshness against throughput.</summary>
 public enum ElasticsearchRefresh

@@ -1,9 +1,10 @@
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using MS2GAN.Storage.Vectors.Elasticsearch;
 using Polly;
 
-namespace MS2GAN.Storage.Vectors.Elasticsearch;
+namespace MS2GAN.Storage.Elasticsearch;
 
 /// <summary>
 /// Writes documents in <c>_bulk</c> batches. A whole request answered 429/5xx (or not answered) is retried with
@@ -13,7 +14,10 @@ namespace MS2GAN.Storage.Vectors.Elasticsearch;
 /// </summary>
 internal sealed class BulkWriter(ElasticsearchConnection connection, ResiliencePipeline<BulkPass> retries, int batchSize, string refresh)
 {
-    /// <summary>Writes <paramref name="operations"/> to <paramref name="target"/> (an index or an alias); returns the status of each id.</summary>
+    /// <summary>
+    /// Writes <paramref name="operations"/> to <paramref name="target"/> (an index or an alias); returns the status of each id, answers
+    /// (<see cref="BulkOperation.IsAnswer"/>) included.
+    /// </summary>
     public async Task<IReadOnlyDictionary<string, int>> WriteAsync(string target, IReadOnlyList<BulkOperation> operations, CancellationToken cancellationToken)
     {
         var statuses = new Dictionary<string, int>(StringComparer.Ordinal);
@@ -54,7 +58,7 @@ internal sealed class BulkWriter(ElasticsearchConnection connection, ResilienceP
                     var operation = pending[i];
                     var item = items[i] is JsonObject wrapper && wrapper.Count == 1 ? wrapper.First().Value : null;
                     var status = item?["status"]?.GetValue<int>() ?? 0;
-                    if (status is >= 200 and < 300 || (operation.Document is null && status == 404))
+                    if (operation.IsAnswer(status))
                     {
                         statuses[operation.Id] = status;
                         lastFailure.Remove(operation.Id);
@@ -83,14 +87,26 @@ internal sealed class BulkWriter(ElasticsearchConnection connection, ResilienceP
         failures.AddRange(pending.Select(p => lastFailure[p.Id]));
     }
 
+    private const int RetryOnConflict = 5;
+
     private static string Body(List<BulkOperation> operations)
     {
         var body = new StringBuilder();
         foreach (var operation in operations)
         {
-            body.Append(operation.Document is null ? "{\"delete\":{\"_id\":" : "{\"index\":{\"_id\":")
-                .Append(JsonSerializer.Serialize(operation.Id))
-                .Append("}}\n");
+            body.Append("{\"").Append(operation.ActionName).Append("\":{\"_id\":").Append(JsonSerializer.Serialize(operation.Id));
+            if (operation.IfSeqNo is { } seqNo && operation.IfPrimaryTerm is { } primaryTerm)
+            {
+                body.Append(",\"if_seq_no\":").Append(seqNo.ToString(System.Globalization.CultureInfo.InvariantCulture)).Append(",\"if_primary_term\":").Append(primaryTerm.ToString(System.Globalization.CultureInfo.InvariantCulture));
+            }
+
+            if (operation.ActionName == "update")
+            {
+                // A partial update reads and rewrites the document; a concurrent write between the two is retried by the server.
+                body.Append(",\"retry_on_conflict\":").Append(RetryOnConflict.ToString(System.Globalization.CultureInfo.InvariantCulture));
+            }
+
+            body.Append("}}\n");
             if (operation.Document is not null)
             {
                 body.Append(operation.Document).Append('\n');
