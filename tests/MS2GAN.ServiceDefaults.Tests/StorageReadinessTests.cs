@@ -64,6 +64,25 @@ public sealed class StorageReadinessTests
     }
 
     [Fact]
+    public async Task With_the_Elasticsearch_items_index_unreachable_readiness_names_the_item_store()
+    {
+        using var data = new TempFolder();
+        await using var app = await StartWithStoresAsync(data.Path, new()
+        {
+            ["Pipeline:ItemStore"] = "Elasticsearch",
+            ["Elasticsearch:Url"] = "http://127.0.0.1:9",
+        });
+        using var client = app.CreateClient();
+
+        var response = await client.GetAsync("/health/ready");
+        var stores = StoresCheck(await response.Content.ReadAsStringAsync());
+
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, response.StatusCode);
+        Assert.StartsWith("The item store does not answer", stores.GetProperty("description").GetString(), StringComparison.Ordinal);
+        Assert.IsType<MS2GAN.Storage.Items.Elasticsearch.ElasticsearchItemStore>(app.Services.GetRequiredService<MS2GAN.Storage.Items.IItemStore>());
+    }
+
+    [Fact]
     public async Task The_Elasticsearch_store_without_a_url_stops_the_start_naming_the_setting()
     {
         using var data = new TempFolder();

@@ -10,7 +10,7 @@ internal sealed class ElasticsearchSettingsValidator : IValidateOptions<Elastics
         if (!Uri.TryCreate(options.Url, UriKind.Absolute, out var url) || (url.Scheme != Uri.UriSchemeHttp && url.Scheme != Uri.UriSchemeHttps))
         {
             return ValidateOptionsResult.Fail(
-                $"Elasticsearch:Url must be an http or https URL (e.g. https://localhost:9200) when Pipeline:Store is Elasticsearch; it is '{options.Url}'.");
+                $"Elasticsearch:Url must be an http or https URL (e.g. https://localhost:9200) when Pipeline:Store or Pipeline:ItemStore is Elasticsearch; it is '{options.Url}'.");
         }
 
         try

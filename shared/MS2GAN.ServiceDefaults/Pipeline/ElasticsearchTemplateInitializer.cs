@@ -1,15 +1,17 @@
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using MS2GAN.Storage.Items.Elasticsearch;
 using MS2GAN.Storage.Vectors.Elasticsearch;
 
 namespace MS2GAN.ServiceDefaults.Pipeline;
 
 /// <summary>
-/// Applies the vector index template at start-up, idempotently, without holding up the start: while
-/// Elasticsearch is unreachable it retries with back-off (up to a minute apart) and readiness reports the
-/// store as down; writes that arrive meanwhile go through the store's own retries.
+/// Applies the Elasticsearch index templates (and creates the items index) at start-up, idempotently, without
+/// holding up the start: while Elasticsearch is unreachable it retries with back-off (up to a minute apart) and
+/// readiness reports the store as down; writes that arrive meanwhile go through the store's own retries.
 /// </summary>
-internal sealed partial class ElasticsearchTemplateInitializer(ElasticsearchVectorStore store, ILogger<ElasticsearchTemplateInitializer> logger)
+internal sealed partial class ElasticsearchTemplateInitializer(IServiceProvider services, ILogger<ElasticsearchTemplateInitializer> logger)
     : BackgroundService
 {
     private static readonly TimeSpan MaxDelay = TimeSpan.FromMinutes(1);
@@ -21,7 +23,16 @@ internal sealed partial class ElasticsearchTemplateInitializer(ElasticsearchVect
         {
             try
             {
-                await store.EnsureTemplateAsync(stoppingToken).ConfigureAwait(false);
+                // Whichever of the two stores this service uses: the vector template, the items template and index.
+                if (services.GetService<ElasticsearchVectorStore>() is { } vectors)
+                {
+                    await vectors.EnsureTemplateAsync(stoppingToken).ConfigureAwait(false);
+                }
+                if (services.GetService<ElasticsearchItemStore>() is { } items)
+                {
+                    await items.EnsureIndexAsync(stoppingToken).ConfigureAwait(false);
+                }
+
                 LogApplied(logger, attempt);
                 return;
             }
@@ -35,7 +46,7 @@ internal sealed partial class ElasticsearchTemplateInitializer(ElasticsearchVect
         }
     }
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Elasticsearch vector index template applied (attempt {Attempt})")]
+    [LoggerMessage(Level = LogLevel.Information, Message = "Elasticsearch templates and indexes ready (attempt {Attempt})")]
     private static partial void LogApplied(ILogger logger, int attempt);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Elasticsearch is not reachable yet (attempt {Attempt}); retrying in {DelaySeconds} s")]

@@ -18,6 +18,9 @@ public sealed class PipelineOptions
     /// <summary>The embedded vector store (default) or Elasticsearch (section "Elasticsearch").</summary>
     public VectorStoreKind Store { get; set; } = VectorStoreKind.Embedded;
 
+    /// <summary>SQLite (default) or the Elasticsearch items index (section "Elasticsearch").</summary>
+    public ItemStoreKind ItemStore { get; set; } = ItemStoreKind.Sqlite;
+
     /// <summary>Exact search (default) or HNSW for large corpora in the embedded vector store.</summary>
     public VectorSearchMode VectorSearch { get; set; } = VectorSearchMode.Exact;
 

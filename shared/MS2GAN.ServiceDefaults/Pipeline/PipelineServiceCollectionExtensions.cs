@@ -9,6 +9,7 @@ using MS2GAN.Features.Backbones;
 using MS2GAN.Features.Onnx;
 using MS2GAN.Model.Inference;
 using MS2GAN.Storage.Items;
+using MS2GAN.Storage.Items.Elasticsearch;
 using MS2GAN.Storage.Media;
 using MS2GAN.Storage.Vectors;
 using MS2GAN.Storage.Vectors.Elasticsearch;
@@ -25,17 +26,34 @@ public static class PipelineServiceCollectionExtensions
     public static IServiceCollection AddMs2GanStorage(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddPipelineOptions(configuration, needsModel: false);
-        services.AddSingleton<IItemStore>(sp =>
+        var pipeline = configuration.GetSection(PipelineOptions.Section);
+        if (pipeline.GetValue(nameof(PipelineOptions.ItemStore), ItemStoreKind.Sqlite) == ItemStoreKind.Elasticsearch)
         {
-            var options = sp.GetRequiredService<IOptions<PipelineOptions>>().Value;
-            Directory.CreateDirectory(options.DataDirectory);
-            return new SqliteItemStore(Path.Combine(options.DataDirectory, "items.db"));
-        });
+            services.AddElasticsearchClient(configuration);
+            services.AddSingleton(sp =>
+            {
+                var settings = sp.GetRequiredService<IOptions<ElasticsearchSettings>>().Value;
+                return new ElasticsearchItemStore(
+                    sp.GetRequiredService<ElasticsearchClient>(),
+                    new ElasticsearchItemStoreOptions { Refresh = settings.Refresh, BatchSize = settings.BatchSize },
+                    sp.GetRequiredService<ILogger<ElasticsearchItemStore>>());
+            });
+            services.AddSingleton<IItemStore>(sp => sp.GetRequiredService<ElasticsearchItemStore>());
+        }
+        else
+        {
+            services.AddSingleton<IItemStore>(sp =>
+            {
+                var options = sp.GetRequiredService<IOptions<PipelineOptions>>().Value;
+                Directory.CreateDirectory(options.DataDirectory);
+                return new SqliteItemStore(Path.Combine(options.DataDirectory, "items.db"));
+            });
+        }
         services.AddSingleton<IMediaStore>(sp => new FileMediaStore(new FileMediaStoreOptions
         {
             RootPath = Path.Combine(sp.GetRequiredService<IOptions<PipelineOptions>>().Value.DataDirectory, "media"),
         }));
-        if (configuration.GetSection(PipelineOptions.Section).GetValue(nameof(PipelineOptions.Store), VectorStoreKind.Embedded) == VectorStoreKind.Elasticsearch)
+        if (pipeline.GetValue(nameof(PipelineOptions.Store), VectorStoreKind.Embedded) == VectorStoreKind.Elasticsearch)
         {
             services.AddElasticsearchVectorStore(configuration);
         }
@@ -54,11 +72,30 @@ public static class PipelineServiceCollectionExtensions
     }
 
     /// <summary>
-    /// The Elasticsearch vector store (Pipeline:Store = Elasticsearch): the official client for Elasticsearch:Url with
-    /// basic or API-key authentication, and the index template applied in the background at start-up.
+    /// The Elasticsearch vector store (Pipeline:Store = Elasticsearch) on the shared client, with the index template
+    /// applied in the background at start-up.
     /// </summary>
     public static IServiceCollection AddElasticsearchVectorStore(this IServiceCollection services, IConfiguration configuration)
     {
+        services.AddElasticsearchClient(configuration);
+        services.AddSingleton(sp => new ElasticsearchVectorStore(
+            sp.GetRequiredService<ElasticsearchClient>(),
+            sp.GetRequiredService<IOptions<ElasticsearchSettings>>().Value.ToStoreOptions(),
+            sp.GetRequiredService<ILogger<ElasticsearchVectorStore>>()));
+        services.AddSingleton<IVectorStore>(sp => sp.GetRequiredService<ElasticsearchVectorStore>());
+        return services;
+    }
+
+    /// <summary>
+    /// The official client for Elasticsearch:Url with basic or API-key authentication (validated at start), shared by
+    /// the Elasticsearch stores, and the start-up task that prepares their templates and indexes. Idempotent.
+    /// </summary>
+    public static IServiceCollection AddElasticsearchClient(this IServiceCollection services, IConfiguration configuration)
+    {
+        if (services.Any(descriptor => descriptor.ServiceType == typeof(ElasticsearchClient)))
+        {
+            return services;
+        }
         services.AddOptions<ElasticsearchSettings>().Bind(configuration.GetSection(ElasticsearchSettings.Section)).ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<ElasticsearchSettings>, ElasticsearchSettingsValidator>());
         services.AddSingleton(sp =>
@@ -79,11 +116,6 @@ public static class PipelineServiceCollectionExtensions
             }
             return new ElasticsearchClient(client);
         });
-        services.AddSingleton(sp => new ElasticsearchVectorStore(
-            sp.GetRequiredService<ElasticsearchClient>(),
-            sp.GetRequiredService<IOptions<ElasticsearchSettings>>().Value.ToStoreOptions(),
-            sp.GetRequiredService<ILogger<ElasticsearchVectorStore>>()));
-        services.AddSingleton<IVectorStore>(sp => sp.GetRequiredService<ElasticsearchVectorStore>());
         services.AddHostedService<ElasticsearchTemplateInitializer>();
         return services;
     }
