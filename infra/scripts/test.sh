@@ -4,8 +4,10 @@
 #
 # Steps: check the toolchain, install what the tests need (idempotent, quiet), build the
 # solution, run `dotnet test` with one .trx per test project into artifacts/test-results,
-# list skipped tests with their reasons, and print the totals as the last line:
-#   N passed, N failed, N skipped
+# list skipped tests with their reasons, and print the totals: "N skipped", then as the very last line
+#   N passed, N failed
+# That last line is printed however the script ends (a missing tool, a broker that does not start, a
+# failed build): an early end prints "0 passed, 1 failed".
 # Exit status: 0 only when the build succeeded, no test failed, the test run did not abort,
 # and at least one test passed.
 #
@@ -54,9 +56,20 @@ ensure_dotnet() {
 
 # --- (b) services the tests need ------------------------------------------------------------
 
-# RabbitMQ for the integration tests: a private node (infra/scripts/lib/rabbitmq.sh).
+# RabbitMQ for the integration tests: a private node (infra/scripts/lib/rabbitmq.sh), stopped by finish.
+RABBITMQ_CALLER_TRAPS_EXIT=1
 # shellcheck source=lib/rabbitmq.sh
 . "$REPO_ROOT/infra/scripts/lib/rabbitmq.sh"
+
+# On every exit: stop the private broker, and make sure the closing totals line is the last line.
+TOTALS_PRINTED=0
+finish() {
+    stop_private_rabbitmq
+    if ((TOTALS_PRINTED == 0)); then
+        echo "0 passed, 1 failed"
+    fi
+}
+trap finish EXIT
 
 needs_rabbitmq() {
     [[ "${MS2GAN_NEEDS_RABBITMQ:-0}" == "1" ]] && return 0
@@ -186,7 +199,8 @@ build_status=0
 dotnet build "$SOLUTION" -c "$CONFIGURATION" -nologo -v:minimal -clp:ErrorsOnly\;Summary || build_status=$?
 if ((build_status != 0)); then
     fail "BUILD FAILED (dotnet build exited $build_status); no tests were run. See the errors above."
-    echo "0 passed, 0 failed, 0 skipped"
+    TOTALS_PRINTED=1
+    echo "0 passed, 1 failed"
     exit 1
 fi
 
@@ -236,5 +250,7 @@ elif ((passed == 0)); then
     exit_code=1
 fi
 
-echo "$passed passed, $failed failed, $skipped skipped"
+echo "$skipped skipped"
+TOTALS_PRINTED=1
+echo "$passed passed, $failed failed"
 exit "$exit_code"

@@ -171,7 +171,10 @@ MS2GAN_TEST_RABBITMQ_EPMD_PORT=$epmd_port
 MS2GAN_TEST_RABBITMQCTL=$private_ctl
 ENV
     # From here on the node is ours to stop, whatever happens next (an interrupt runs the EXIT trap too).
-    trap stop_private_rabbitmq EXIT
+    # A caller with its own EXIT handler (RABBITMQ_CALLER_TRAPS_EXIT=1) calls stop_private_rabbitmq from it.
+    if [[ "${RABBITMQ_CALLER_TRAPS_EXIT:-0}" != 1 ]]; then
+        trap stop_private_rabbitmq EXIT
+    fi
     trap 'exit 130' INT
     trap 'exit 143' TERM
 
