@@ -115,18 +115,9 @@ public static class IngestEndpoints
             var id = result.Id!;
             return TypedResults.Accepted($"/v1/items/{id}", new IngestAccepted(id, OutcomeNames.Of(result.Outcome!.Value)));
         }
-        catch (IngestPublishException exception)
+        catch (Exception exception) when (WriteProblem(exception) is { } problem)
         {
-            return Unavailable(exception);
-        }
-        catch (MediaTooLargeException exception)
-        {
-            // Only when Ingest:MaxImageBytes is set above the media store's own limit.
-            return TypedResults.Problem(statusCode: StatusCodes.Status413PayloadTooLarge, title: "The image is too large.", detail: exception.Message);
-        }
-        catch (BadHttpRequestException exception)
-        {
-            return TypedResults.Problem(statusCode: exception.StatusCode, title: "The request could not be read.", detail: exception.Message);
+            return problem;
         }
     }
 
@@ -167,18 +158,9 @@ public static class IngestEndpoints
             }
             return TypedResults.Ok(result);
         }
-        catch (IngestPublishException exception)
+        catch (Exception exception) when (WriteProblem(exception) is { } problem)
         {
-            return Unavailable(exception);
-        }
-        catch (MediaTooLargeException exception)
-        {
-            // Only when Ingest:MaxImageBytes is set above the media store's own limit.
-            return TypedResults.Problem(statusCode: StatusCodes.Status413PayloadTooLarge, title: "The image is too large.", detail: exception.Message);
-        }
-        catch (BadHttpRequestException exception)
-        {
-            return TypedResults.Problem(statusCode: exception.StatusCode, title: "The request could not be read.", detail: exception.Message);
+            return problem;
         }
     }
 
@@ -308,6 +290,18 @@ public static class IngestEndpoints
         }
         return null;
     }
+
+    /// <summary>The answer to a failure while reading or recording items; null for failures that are not the client's or the broker's.</summary>
+    private static ProblemHttpResult? WriteProblem(Exception exception) => exception switch
+    {
+        IngestPublishException publish => Unavailable(publish),
+        // Only when Ingest:MaxImageBytes is set above the media store's own limit.
+        MediaTooLargeException => TypedResults.Problem(
+            statusCode: StatusCodes.Status413PayloadTooLarge, title: "The image is too large.", detail: exception.Message),
+        BadHttpRequestException request => TypedResults.Problem(
+            statusCode: request.StatusCode, title: "The request could not be read.", detail: exception.Message),
+        _ => null,
+    };
 
     private static ProblemHttpResult NotFound(string id) => TypedResults.Problem(
         statusCode: StatusCodes.Status404NotFound,

@@ -16,7 +16,7 @@ public sealed class BadInputTests(IngestApiFactory factory) : IClassFixture<Inge
         { """{"id":"{0}","labels":["x"]}""", "item" },
         { """{"id":"{0}","image":"bm90IGFuIGltYWdl"}""", "image" },
         { """{"id":"{0}","image":"###"}""", "image" },
-        { $$$"""{"id":"{0}","image":"{{{Png64(TestImages.PngHeaderClaiming(10_000, 10_000))}}}"}""", "image" },
+        { $$$"""{"id":"{0}","image":"{{{Png64(PngHeaders.Claiming(10_000, 10_000))}}}"}""", "image" },
         { $$$"""{"id":"{0}","image":"{{{Png64(TestImages.Png(64)[..200])}}}"}""", "image" },
         { $$$"""{"id":"{0}","text":"{{{new string('x', IngestApiFactory.MaxTextLength + 1)}}}"}""", "text" },
         { """{"id":"{0}","imageFeatures":[1,2,"NaN",4]}""", "imageFeatures" },

@@ -1,7 +1,3 @@
-using Microsoft.Extensions.Logging.Abstractions;
-using MS2GAN.Features.Data;
-using MS2GAN.Model;
-
 namespace MS2GAN.Integration.Tests;
 
 /// <summary>
@@ -10,9 +6,9 @@ namespace MS2GAN.Integration.Tests;
 /// </summary>
 public sealed class FeatureModelFixture : IDisposable
 {
-    public const int Classes = 4;
-    public const int ImageDim = 12;
-    public const int TextDim = 6;
+    public const int Classes = SyntheticClusters.Classes;
+    public const int ImageDim = SyntheticClusters.ImageDim;
+    public const int TextDim = SyntheticClusters.TextDim;
 
     private readonly TempFolder _folder = new();
     private readonly Lazy<string> _model;
@@ -30,7 +26,7 @@ public sealed class FeatureModelFixture : IDisposable
     {
         ArgumentNullException.ThrowIfNull(prefix);
         var seed = prefix.Aggregate(17, (hash, c) => unchecked((hash * 31) + c));
-        var split = Synthetic(perClass: (count + Classes - 1) / Classes, seed);
+        var split = SyntheticClusters.Split(perClass: (count + Classes - 1) / Classes, seed);
         return [.. Enumerable.Range(0, count).Select(row => new FeatureItem(
             $"{prefix}-{row:D4}",
             split.Image.Values.AsSpan(row * ImageDim, ImageDim).ToArray(),
@@ -40,37 +36,5 @@ public sealed class FeatureModelFixture : IDisposable
 
     public void Dispose() => _folder.Dispose();
 
-    private string Train()
-    {
-        var train = Synthetic(perClass: 40, seed: 1);
-        var test = Synthetic(perClass: 10, seed: 3);
-        var dataset = new FeatureDataset(_folder.Path, train, test, Classes, DatasetInfo.Default(_folder.Path));
-        var config = new Ms2GanConfig
-        {
-            SpecificHidden = [32], SpecificDim = 16, CommonHidden = [16], SharedDim = 16, Epochs = 10, BatchSize = 32,
-            LearningRate = 1e-3, Dropout = 0.2, WeightDecay = 1e-4, Threads = 1,
-        };
-        var model = _folder.File("model");
-        new Ms2GanModelBuilder(NullLogger.Instance).Build(dataset, config, model);
-        return model;
-    }
-
-    private static FeatureSplit Synthetic(int perClass, int seed)
-    {
-        var centers = new Random(99);
-        var imageCenters = Enumerable.Range(0, Classes).Select(_ => Enumerable.Range(0, ImageDim).Select(_ => centers.NextDouble() * 4 - 2).ToArray()).ToArray();
-        var textCenters = Enumerable.Range(0, Classes).Select(_ => Enumerable.Range(0, TextDim).Select(_ => centers.NextDouble() * 4 - 2).ToArray()).ToArray();
-        var random = new Random(seed);
-        var n = Classes * perClass;
-        var images = new List<float[]>();
-        var texts = new List<float[]>();
-        var labels = new int[n];
-        for (var i = 0; i < n; i++)
-        {
-            labels[i] = i % Classes;
-            images.Add([.. imageCenters[labels[i]].Select(c => (float)(c + random.NextDouble() - 0.5))]);
-            texts.Add([.. textCenters[labels[i]].Select(c => (float)(c + random.NextDouble() - 0.5))]);
-        }
-        return new FeatureSplit(FeatureMatrix.FromRows(images, ImageDim), FeatureMatrix.FromRows(texts, TextDim), labels);
-    }
+    private string Train() => SyntheticClusters.TrainTinyModel(_folder.Path, SyntheticClusters.Split(perClass: 10, seed: 3), epochs: 10);
 }

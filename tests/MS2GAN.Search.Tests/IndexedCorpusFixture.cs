@@ -17,9 +17,9 @@ namespace MS2GAN.Search.Tests;
 /// </summary>
 public sealed class IndexedCorpusFixture : IAsyncLifetime
 {
-    public const int Classes = 4;
-    public const int ImageDim = 12;
-    public const int TextDim = 6;
+    public const int Classes = SyntheticClusters.Classes;
+    public const int ImageDim = SyntheticClusters.ImageDim;
+    public const int TextDim = SyntheticClusters.TextDim;
 
     private readonly TempFolder _folder = new();
     private readonly OnnxSessionFactory _sessions = new(new OnnxRuntimeOptions { Preference = ExecutionPreference.Cpu });
@@ -38,20 +38,13 @@ public sealed class IndexedCorpusFixture : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        var train = Synthetic(perClass: 40, seed: 1);
-        Test = Synthetic(perClass: 15, seed: 2);
-        var dataset = new FeatureDataset(_folder.Path, train, Test, Classes, DatasetInfo.Default(_folder.Path));
-        var config = new Ms2GanConfig
-        {
-            SpecificHidden = [32], SpecificDim = 16, CommonHidden = [16], SharedDim = 16, Epochs = 15, BatchSize = 32,
-            LearningRate = 1e-3, Dropout = 0.2, WeightDecay = 1e-4, Threads = 1,
-        };
-        new Ms2GanModelBuilder(NullLogger.Instance).Build(dataset, config, _folder.File("model"));
+        Test = SyntheticClusters.Split(perClass: 15, seed: 2);
+        var model = SyntheticClusters.TrainTinyModel(_folder.Path, Test, epochs: 15);
 
         Items = new SqliteItemStore(_folder.File("items.db"));
         Media = new FileMediaStore(new FileMediaStoreOptions { RootPath = _folder.File("media") });
         Vectors = new EmbeddedVectorStore(new EmbeddedVectorStoreOptions { RootDirectory = _folder.File("vectors") });
-        Active = ActiveModel.Open(_folder.File("model"), _sessions);
+        Active = ActiveModel.Open(model, _sessions);
         Backbones = new BackboneSet(_sessions);
         Encoder = new ItemEncoder(Items, Media, Vectors, Active, Backbones, NullLogger<ItemEncoder>.Instance);
         Search = new SearchService(Vectors, Items, Media, Active, Backbones);
@@ -80,24 +73,5 @@ public sealed class IndexedCorpusFixture : IAsyncLifetime
         Items.Dispose();
         _folder.Dispose();
         return Task.CompletedTask;
-    }
-
-    private static FeatureSplit Synthetic(int perClass, int seed)
-    {
-        var centers = new Random(99);
-        var imageCenters = Enumerable.Range(0, Classes).Select(_ => Enumerable.Range(0, ImageDim).Select(_ => centers.NextDouble() * 4 - 2).ToArray()).ToArray();
-        var textCenters = Enumerable.Range(0, Classes).Select(_ => Enumerable.Range(0, TextDim).Select(_ => centers.NextDouble() * 4 - 2).ToArray()).ToArray();
-        var random = new Random(seed);
-        var n = Classes * perClass;
-        var images = new List<float[]>();
-        var texts = new List<float[]>();
-        var labels = new int[n];
-        for (var i = 0; i < n; i++)
-        {
-            labels[i] = i % Classes;
-            images.Add(imageCenters[labels[i]].Select(c => (float)(c + random.NextDouble() - 0.5)).ToArray());
-            texts.Add(textCenters[labels[i]].Select(c => (float)(c + random.NextDouble() - 0.5)).ToArray());
-        }
-        return new FeatureSplit(FeatureMatrix.FromRows(images, ImageDim), FeatureMatrix.FromRows(texts, TextDim), labels);
     }
 }

@@ -540,35 +540,35 @@ internal sealed class VectorIndex : IDisposable
         ExactScan a = batch[queries[0]], b = batch[queries[1]], c = batch[queries[2]], d = batch[queries[3]];
         DotKernel.Dot4(specific, a.Qs, b.Qs, c.Qs, d.Qs, out var sa, out var sb, out var sc, out var sd);
         DotKernel.Dot4(shared, a.Qc, b.Qc, c.Qc, d.Qc, out var ca, out var cb, out var cc, out var cd);
-        collectors[queries[0]].Offer(Weigh(a.Query, sa, ca), slot);
+        collectors[queries[0]].Offer(Weigh(a.Query.SpecificWeight, a.Query.SharedWeight, sa, ca), slot);
         if (real > 1)
         {
-            collectors[queries[1]].Offer(Weigh(b.Query, sb, cb), slot);
+            collectors[queries[1]].Offer(Weigh(b.Query.SpecificWeight, b.Query.SharedWeight, sb, cb), slot);
         }
 
         if (real > 2)
         {
-            collectors[queries[2]].Offer(Weigh(c.Query, sc, cc), slot);
+            collectors[queries[2]].Offer(Weigh(c.Query.SpecificWeight, c.Query.SharedWeight, sc, cc), slot);
         }
 
         if (real > 3)
         {
-            collectors[queries[3]].Offer(Weigh(d.Query, sd, cd), slot);
+            collectors[queries[3]].Offer(Weigh(d.Query.SpecificWeight, d.Query.SharedWeight, sd, cd), slot);
         }
     }
 
-    /// <summary>The weighted score from the two dot products, added up as <see cref="Score"/> does.</summary>
-    private static double Weigh(VectorQuery query, float specificDot, float sharedDot)
+    /// <summary>The weighted score from the two dot products; a term whose weight is 0 is left out.</summary>
+    private static double Weigh(double ws, double wc, float specificDot, float sharedDot)
     {
         var score = 0d;
-        if (query.SpecificWeight != 0)
+        if (ws != 0)
         {
-            score += query.SpecificWeight * specificDot;
+            score += ws * specificDot;
         }
 
-        if (query.SharedWeight != 0)
+        if (wc != 0)
         {
-            score += query.SharedWeight * sharedDot;
+            score += wc * sharedDot;
         }
 
         return score;
@@ -589,21 +589,11 @@ internal sealed class VectorIndex : IDisposable
         return hits;
     }
 
-    private double Score(int slot, double ws, double wc, float[] qs, float[] qc)
-    {
-        var score = 0d;
-        if (ws != 0)
-        {
-            score += ws * DotKernel.Dot(new ReadOnlySpan<float>(_specific, slot * _dimS, _dimS), qs);
-        }
-
-        if (wc != 0)
-        {
-            score += wc * DotKernel.Dot(new ReadOnlySpan<float>(_shared, slot * _dimC, _dimC), qc);
-        }
-
-        return score;
-    }
+    private double Score(int slot, double ws, double wc, float[] qs, float[] qc) => Weigh(
+        ws,
+        wc,
+        ws != 0 ? DotKernel.Dot(new ReadOnlySpan<float>(_specific, slot * _dimS, _dimS), qs) : 0,
+        wc != 0 ? DotKernel.Dot(new ReadOnlySpan<float>(_shared, slot * _dimC, _dimC), qc) : 0);
 
     /// <summary>
     /// HNSW search of the target modality's graph (both graphs for "any") with over-fetch and post-filter (the

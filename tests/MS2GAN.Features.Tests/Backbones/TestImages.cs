@@ -1,6 +1,4 @@
 using System.Buffers.Binary;
-using System.IO.Compression;
-using System.Text;
 using MS2GAN.Features.Demo;
 using SkiaSharp;
 
@@ -76,53 +74,5 @@ internal static class TestImages
         exif.CopyTo(segment, 4);
         // Right after the start-of-image marker.
         return [.. jpeg.AsSpan(0, 2), .. segment, .. jpeg.AsSpan(2)];
-    }
-
-    /// <summary>A valid PNG header announcing <paramref name="width"/> x <paramref name="height"/> pixels, with almost no pixel data.</summary>
-    public static byte[] PngHeader(int width, int height)
-    {
-        using var stream = new MemoryStream();
-        stream.Write([0x89, (byte)'P', (byte)'N', (byte)'G', 0x0D, 0x0A, 0x1A, 0x0A]);
-        var header = new byte[13];
-        BinaryPrimitives.WriteInt32BigEndian(header, width);
-        BinaryPrimitives.WriteInt32BigEndian(header.AsSpan(4), height);
-        header[8] = 8; // bit depth
-        header[9] = 2; // RGB
-        Chunk(stream, "IHDR", header);
-        using (var compressed = new MemoryStream())
-        {
-            using (var zlib = new ZLibStream(compressed, CompressionLevel.Fastest, leaveOpen: true))
-            {
-                zlib.Write(new byte[64]);
-            }
-            Chunk(stream, "IDAT", compressed.ToArray());
-        }
-        Chunk(stream, "IEND", []);
-        return stream.ToArray();
-    }
-
-    private static void Chunk(Stream stream, string type, byte[] data)
-    {
-        Span<byte> length = stackalloc byte[4];
-        BinaryPrimitives.WriteInt32BigEndian(length, data.Length);
-        stream.Write(length);
-        var typed = Encoding.ASCII.GetBytes(type).Concat(data).ToArray();
-        stream.Write(typed);
-        BinaryPrimitives.WriteUInt32BigEndian(length, Crc32(typed));
-        stream.Write(length);
-    }
-
-    private static uint Crc32(ReadOnlySpan<byte> bytes)
-    {
-        var crc = 0xFFFFFFFFu;
-        foreach (var b in bytes)
-        {
-            crc ^= b;
-            for (var k = 0; k < 8; k++)
-            {
-                crc = (crc & 1) != 0 ? (crc >> 1) ^ 0xEDB88320u : crc >> 1;
-            }
-        }
-        return ~crc;
     }
 }

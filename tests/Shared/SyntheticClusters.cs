@@ -1,0 +1,51 @@
+using Microsoft.Extensions.Logging.Abstractions;
+using MS2GAN.Features.Data;
+using MS2GAN.Model;
+
+namespace MS2GAN.TestSupport;
+
+/// <summary>
+/// Feature-mode data for the tests that need a trained model: four classes, each a random centre per modality
+/// (12-d image, 6-d text) with uniform noise, and a tiny MS2GAN trained on it in seconds. A source file linked
+/// into the test projects that train (TestSupport itself stays free of TorchSharp and ONNX Runtime).
+/// </summary>
+internal static class SyntheticClusters
+{
+    public const int Classes = 4;
+    public const int ImageDim = 12;
+    public const int TextDim = 6;
+
+    /// <summary><paramref name="perClass"/> items per class, classes in turn; the same items for the same seed.</summary>
+    public static FeatureSplit Split(int perClass, int seed)
+    {
+        var centers = new Random(99);
+        var imageCenters = Enumerable.Range(0, Classes).Select(_ => Enumerable.Range(0, ImageDim).Select(_ => centers.NextDouble() * 4 - 2).ToArray()).ToArray();
+        var textCenters = Enumerable.Range(0, Classes).Select(_ => Enumerable.Range(0, TextDim).Select(_ => centers.NextDouble() * 4 - 2).ToArray()).ToArray();
+        var random = new Random(seed);
+        var n = Classes * perClass;
+        var images = new List<float[]>();
+        var texts = new List<float[]>();
+        var labels = new int[n];
+        for (var i = 0; i < n; i++)
+        {
+            labels[i] = i % Classes;
+            images.Add([.. imageCenters[labels[i]].Select(c => (float)(c + random.NextDouble() - 0.5))]);
+            texts.Add([.. textCenters[labels[i]].Select(c => (float)(c + random.NextDouble() - 0.5))]);
+        }
+        return new FeatureSplit(FeatureMatrix.FromRows(images, ImageDim), FeatureMatrix.FromRows(texts, TextDim), labels);
+    }
+
+    /// <summary>Trains the tiny model on 40 items per class (seed 1) into <c>{folder}/model</c> and returns that folder.</summary>
+    public static string TrainTinyModel(string folder, FeatureSplit test, int epochs)
+    {
+        var dataset = new FeatureDataset(folder, Split(perClass: 40, seed: 1), test, Classes, DatasetInfo.Default(folder));
+        var config = new Ms2GanConfig
+        {
+            SpecificHidden = [32], SpecificDim = 16, CommonHidden = [16], SharedDim = 16, Epochs = epochs, BatchSize = 32,
+            LearningRate = 1e-3, Dropout = 0.2, WeightDecay = 1e-4, Threads = 1,
+        };
+        var model = Path.Combine(folder, "model");
+        new Ms2GanModelBuilder(NullLogger.Instance).Build(dataset, config, model);
+        return model;
+    }
+}
