@@ -35,7 +35,7 @@ public sealed class IngestedItemsIndexer(ItemEncoder encoder, Ms2GanMetrics metr
                 metrics.ItemsFailed("encode", outcome.Failed.Count);
             }
             var now = DateTimeOffset.UtcNow;
-            indexed.AddRange(outcome.Indexed.Select(pair => new ItemIndexed(pair.Key, encoder.ModelVersion, encoder.IndexName, pair.Value, now)));
+            indexed.AddRange(outcome.Indexed.Select(pair => new ItemIndexed(pair.Key, outcome.ModelVersion, outcome.IndexName, pair.Value, now)));
             failed.AddRange(outcome.Failed.Select(pair => new ItemIndexingFailed(pair.Key, pair.Value, now)));
         }
         if (indexed.Count > 0)

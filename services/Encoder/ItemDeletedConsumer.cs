@@ -1,19 +1,21 @@
 using MassTransit;
 using MS2GAN.Contracts;
-using MS2GAN.Model.Inference;
 using MS2GAN.Storage.Vectors;
 
 namespace MS2GAN.Encoder;
 
-/// <summary>Removes a deleted item's vectors from the active index.</summary>
-public sealed class ItemDeletedConsumer(IVectorStore vectors, ActiveModel active) : IConsumer<ItemDeleted>
+/// <summary>
+/// Removes a deleted item's vectors from every index: the active one, the one a reindex is building and the
+/// previous one kept for rollback, so that neither a finished reindex nor a rollback brings the item back.
+/// </summary>
+public sealed class ItemDeletedConsumer(IVectorStore vectors) : IConsumer<ItemDeleted>
 {
     /// <inheritdoc />
     public async Task Consume(ConsumeContext<ItemDeleted> context)
     {
-        if (await vectors.GetIndexAsync(active.IndexName, context.CancellationToken) is not null)
+        foreach (var index in await vectors.ListIndexesAsync(context.CancellationToken))
         {
-            await vectors.DeleteItemAsync(active.IndexName, context.Message.ItemId, context.CancellationToken);
+            await vectors.DeleteItemAsync(index.Name, context.Message.ItemId, context.CancellationToken);
         }
     }
 }

@@ -10,8 +10,9 @@ namespace MS2GAN.Encoder;
 
 /// <summary>
 /// Encodes a batch of items: base features from the cache, or from the backbones for raw media (then
-/// cached, so a reindex never decodes an image again); the active model's ONNX encoders over the whole
-/// batch at once; vectors upserted into the model's index. An item that fails is marked failed with its
+/// cached, so a reindex never decodes an image again); the ONNX encoders over the whole batch at once; vectors
+/// upserted into the active version's index and, while a reindex builds another version's index, into that one
+/// too (the versions are read after the features are cached, which is what lets the reindex miss nothing). An item that fails is marked failed with its
 /// reason and never holds up the rest of its batch. Upserts replace by (item, modality), so a redelivered
 /// message indexes the item once.
 /// </summary>
@@ -19,23 +20,17 @@ public sealed class ItemEncoder(
     IItemStore items,
     IMediaStore media,
     IVectorStore vectors,
-    ActiveModel active,
+    ModelCatalog catalog,
     BackboneSet backbones,
     ILogger<ItemEncoder> logger)
 {
     private readonly SemaphoreSlim _indexReady = new(1, 1);
-    private bool _indexChecked;
-
-    /// <summary>Version of the model the items are encoded with.</summary>
-    public string ModelVersion => active.Version;
-
-    /// <summary>The index the vectors are written to.</summary>
-    public string IndexName => active.IndexName;
+    private readonly HashSet<string> _checkedIndexes = [];
 
     /// <summary>Encodes and indexes the given items.</summary>
     public async Task<EncodeOutcome> EncodeAsync(IReadOnlyCollection<string> ids, CancellationToken cancellationToken = default)
     {
-        await EnsureIndexAsync(cancellationToken);
+        var active = catalog.Active;
         var records = await items.GetManyAsync(ids.Distinct(), cancellationToken);
         var found = records.Select(r => r.Id).ToHashSet();
         var missing = ids.Where(id => !found.Contains(id)).Distinct().ToList();
@@ -77,10 +72,17 @@ public sealed class ItemEncoder(
         }
         await CacheNewFeaturesAsync(imageRows, textRows, space.ImageFeatures, space.TextFeatures, cancellationToken);
 
+        // Read after the features are cached: a reindex that starts later finds them in the item store.
+        var targets = catalog.WriteTargets();
+        active = targets[0];
+        foreach (var target in targets)
+        {
+            await EnsureIndexAsync(target, cancellationToken);
+        }
         var written = new Dictionary<string, List<string>>();
         var vectorRecords = new List<VectorRecord>();
-        Encode("image", imageRows, space.ImageDim, vectorRecords, written, failed);
-        Encode("text", textRows, space.TextDim, vectorRecords, written, failed);
+        Encode(active, "image", imageRows, space.ImageDim, vectorRecords, written, failed);
+        Encode(active, "text", textRows, space.TextDim, vectorRecords, written, failed);
         foreach (var item in records.Where(r => !written.ContainsKey(r.Id) && !failed.ContainsKey(r.Id)))
         {
             failed[item.Id] = $"the item has nothing this model can encode (image features: {space.ImageFeatures}, text features: {space.TextFeatures})";
@@ -107,6 +109,10 @@ public sealed class ItemEncoder(
                     written.Remove(id);
                 }
             }
+            foreach (var extra in targets.Skip(1))
+            {
+                await WriteAlsoAsync(extra, imageRows, textRows, written, cancellationToken);
+            }
             if (written.Count > 0)
             {
                 await items.MarkIndexedAsync(written.Keys.ToList(), active.Version, cancellationToken);
@@ -120,10 +126,28 @@ public sealed class ItemEncoder(
         return new EncodeOutcome(
             written.ToDictionary(kv => kv.Key, kv => (IReadOnlyList<string>)kv.Value),
             failed,
-            missing);
+            missing,
+            active.Version,
+            active.IndexName);
     }
 
-    private void Encode(string modality, List<(ItemRecord Item, float[] Features)> rows, int dim,
+    // The items written to the active index, encoded with the version a reindex is building and written to its index.
+    private async Task WriteAlsoAsync(ServedModel target, List<(ItemRecord Item, float[] Features)> imageRows,
+        List<(ItemRecord Item, float[] Features)> textRows, Dictionary<string, List<string>> written, CancellationToken cancellationToken)
+    {
+        var records = new List<VectorRecord>();
+        var ignoredWritten = new Dictionary<string, List<string>>();
+        var ignoredFailed = new Dictionary<string, string>();
+        var space = target.Model.Manifest.FeatureSpace;
+        Encode(target, "image", [.. imageRows.Where(r => written.ContainsKey(r.Item.Id))], space.ImageDim, records, ignoredWritten, ignoredFailed);
+        Encode(target, "text", [.. textRows.Where(r => written.ContainsKey(r.Item.Id))], space.TextDim, records, ignoredWritten, ignoredFailed);
+        if (records.Count > 0)
+        {
+            await vectors.UpsertAsync(target.IndexName, records, cancellationToken);
+        }
+    }
+
+    private static void Encode(ServedModel active, string modality, List<(ItemRecord Item, float[] Features)> rows, int dim,
         List<VectorRecord> output, Dictionary<string, List<string>> written, Dictionary<string, string> failed)
     {
         var usable = new List<(ItemRecord Item, float[] Features)>();
@@ -198,24 +222,27 @@ public sealed class ItemEncoder(
         }
     }
 
-    private async Task EnsureIndexAsync(CancellationToken cancellationToken)
+    private async Task EnsureIndexAsync(ServedModel model, CancellationToken cancellationToken)
     {
-        if (_indexChecked)
+        lock (_checkedIndexes)
         {
-            return;
+            if (_checkedIndexes.Contains(model.IndexName))
+            {
+                return;
+            }
         }
         await _indexReady.WaitAsync(cancellationToken);
         try
         {
-            if (!_indexChecked)
+            var manifest = model.Model.Manifest;
+            await vectors.CreateIndexAsync(new IndexDefinition(model.IndexName, manifest.SpecificDim, manifest.SharedDim, model.Version), cancellationToken);
+            if (await vectors.GetAliasAsync(ModelCatalog.Alias, cancellationToken) is null && model.Version == catalog.Registry.Read().Active)
             {
-                var manifest = active.Model.Manifest;
-                await vectors.CreateIndexAsync(new IndexDefinition(active.IndexName, manifest.SpecificDim, manifest.SharedDim, active.Version), cancellationToken);
-                if (await vectors.GetAliasAsync(ActiveModel.Alias, cancellationToken) is null)
-                {
-                    await vectors.SetAliasAsync(ActiveModel.Alias, active.IndexName, cancellationToken);
-                }
-                _indexChecked = true;
+                await vectors.SetAliasAsync(ModelCatalog.Alias, model.IndexName, cancellationToken);
+            }
+            lock (_checkedIndexes)
+            {
+                _checkedIndexes.Add(model.IndexName);
             }
         }
         finally

@@ -8,11 +8,11 @@ using MS2GAN.Storage.Vectors;
 namespace MS2GAN.Search;
 
 /// <summary>
-/// Answers kNN queries across modalities. The query is encoded by the active model, and only when the
-/// index behind the alias holds that model's vectors; otherwise the request is refused rather than mixing
-/// versions.
+/// Answers kNN queries across modalities. The query is encoded by the model version whose vectors the index
+/// behind the alias holds, and searched in that physical index: when a reindex swaps the alias, the query
+/// encoder switches with it, and one answer never mixes versions.
 /// </summary>
-public sealed class SearchService(IVectorStore vectors, IItemStore items, IMediaStore media, ActiveModel active, BackboneSet backbones)
+public sealed class SearchService(IVectorStore vectors, IItemStore items, IMediaStore media, ModelCatalog catalog, BackboneSet backbones)
 {
     /// <summary>Largest k a request may ask for.</summary>
     public const int MaxK = 1000;
@@ -37,6 +37,7 @@ public sealed class SearchService(IVectorStore vectors, IItemStore items, IMedia
         {
             throw new SearchRequestException("target", $"target must be image, text or any (got {request.Target})");
         }
+        var (index, active) = await ServingIndexAsync(cancellationToken);
         var defaults = active.Model.Manifest.DefaultWeights;
         var weights = request.Weights ?? new SearchWeights(defaults.Specific, defaults.Shared);
         if (!double.IsFinite(weights.Specific) || !double.IsFinite(weights.Shared) || weights.Specific < 0 || weights.Shared < 0
@@ -45,23 +46,31 @@ public sealed class SearchService(IVectorStore vectors, IItemStore items, IMedia
             throw new SearchRequestException("weights", "weights must be finite, non-negative and not both zero");
         }
 
-        var index = await vectors.GetIndexAsync(ActiveModel.Alias, cancellationToken)
-            ?? throw new SearchRequestException("index", "nothing has been indexed yet", 503);
-        if (index.ModelVersion != active.Version)
-        {
-            throw new SearchRequestException("index",
-                $"the index is served by model {index.ModelVersion} but this service encodes with {active.Version}; retry shortly", 503);
-        }
-
-        var (modality, features, exclude) = await BaseFeaturesAsync(query, cancellationToken);
+        var (modality, features, exclude) = await BaseFeaturesAsync(active, query, cancellationToken);
         var encoded = active.Model.Encode(modality, new FeatureMatrix(features, 1, features.Length));
-        var hits = await vectors.SearchAsync(ActiveModel.Alias, new VectorQuery(
+        var hits = await vectors.SearchAsync(index.Name, new VectorQuery(
             encoded.Specific.Values, encoded.Shared.Values, weights.Specific, weights.Shared, request.Target, request.K, request.Offset,
             request.Filter?.Labels, request.Filter?.Metadata, exclude), cancellationToken);
         return new SearchResponse(active.Version, hits.Select(h => new SearchHit(h.ItemId, h.Modality, h.Score, h.Labels, h.Metadata)).ToList());
     }
 
-    private async Task<(string Modality, float[] Features, string? Exclude)> BaseFeaturesAsync(SearchQuery query, CancellationToken cancellationToken)
+    // The physical index behind the alias and the version that wrote it; the query is searched there, not through the
+    // alias, so a swap between this read and the search cannot pair one version's query with another's vectors.
+    private async Task<(IndexDefinition Index, ServedModel Model)> ServingIndexAsync(CancellationToken cancellationToken)
+    {
+        var index = await vectors.GetIndexAsync(ModelCatalog.Alias, cancellationToken)
+            ?? throw new SearchRequestException("index", "nothing has been indexed yet", 503);
+        try
+        {
+            return (index, catalog.Get(index.ModelVersion ?? throw new KeyNotFoundException(index.Name)));
+        }
+        catch (KeyNotFoundException)
+        {
+            throw new SearchRequestException("index", $"the index is served by model {index.ModelVersion}, which is not in this service's model registry", 503);
+        }
+    }
+
+    private async Task<(string Modality, float[] Features, string? Exclude)> BaseFeaturesAsync(ServedModel active, SearchQuery query, CancellationToken cancellationToken)
     {
         var forms = new[] { query.Text is not null, query.Image is not null, query.ItemId is not null, query.Features is not null }.Count(x => x);
         if (forms != 1)
@@ -71,7 +80,7 @@ public sealed class SearchService(IVectorStore vectors, IItemStore items, IMedia
         var space = active.Model.Manifest.FeatureSpace;
         if (query.Text is not null)
         {
-            return ("text", TextFeatures(query.Text, "query.text"), null);
+            return ("text", TextFeatures(active, query.Text, "query.text"), null);
         }
         if (query.Image is not null)
         {
@@ -84,7 +93,7 @@ public sealed class SearchService(IVectorStore vectors, IItemStore items, IMedia
             {
                 throw new SearchRequestException("query.image", "the image is not valid base64");
             }
-            return ("image", ImageFeatures(bytes, "query.image"), null);
+            return ("image", ImageFeatures(active, bytes, "query.image"), null);
         }
         var modality = query.Modality ?? throw new SearchRequestException("query.modality", "query.modality (image or text) is required with itemId or features");
         if (!Modalities.Contains(modality))
@@ -106,10 +115,10 @@ public sealed class SearchService(IVectorStore vectors, IItemStore items, IMedia
         }
         var item = await items.GetAsync(query.ItemId!, cancellationToken)
             ?? throw new SearchRequestException("query.itemId", $"no item {query.ItemId}", 404);
-        return (modality, await ItemFeaturesAsync(item, modality, cancellationToken), item.Id);
+        return (modality, await ItemFeaturesAsync(active, item, modality, cancellationToken), item.Id);
     }
 
-    private async Task<float[]> ItemFeaturesAsync(ItemRecord item, string modality, CancellationToken cancellationToken)
+    private async Task<float[]> ItemFeaturesAsync(ServedModel active, ItemRecord item, string modality, CancellationToken cancellationToken)
     {
         var space = active.Model.Manifest.FeatureSpace;
         if (modality == "image")
@@ -124,7 +133,7 @@ public sealed class SearchService(IVectorStore vectors, IItemStore items, IMedia
                 {
                     using var buffer = new MemoryStream();
                     await stream.CopyToAsync(buffer, cancellationToken);
-                    return ImageFeatures(buffer.ToArray(), "query.itemId");
+                    return ImageFeatures(active, buffer.ToArray(), "query.itemId");
                 }
             }
         }
@@ -136,13 +145,13 @@ public sealed class SearchService(IVectorStore vectors, IItemStore items, IMedia
             }
             if (item.Text is not null)
             {
-                return TextFeatures(item.Text, "query.itemId");
+                return TextFeatures(active, item.Text, "query.itemId");
             }
         }
         throw new SearchRequestException("query.modality", $"item {item.Id} has no {modality} this model can encode");
     }
 
-    private float[] TextFeatures(string text, string field)
+    private float[] TextFeatures(ServedModel active, string text, string field)
     {
         var space = active.Model.Manifest.FeatureSpace.TextFeatures;
         if (!BackboneSet.CanExtract("text", space))
@@ -152,7 +161,7 @@ public sealed class SearchService(IVectorStore vectors, IItemStore items, IMedia
         return backbones.EmbedTexts([text]).Values;
     }
 
-    private float[] ImageFeatures(byte[] bytes, string field)
+    private float[] ImageFeatures(ServedModel active, byte[] bytes, string field)
     {
         var space = active.Model.Manifest.FeatureSpace.ImageFeatures;
         if (!BackboneSet.CanExtract("image", space))

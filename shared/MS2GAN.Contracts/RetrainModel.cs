@@ -1,13 +1,21 @@
 namespace MS2GAN.Contracts;
 
 /// <summary>
-/// Command to the trainer: train a new model on the current items, evaluate it and promote it if it
-/// passes the quality gate. Sent by ops on demand and by the scheduled job.
+/// Command to the trainer: train a new model on the labelled items, evaluate it against the active model on the
+/// same holdout items and promote it (reindex, then swap the alias) if it passes the quality gate. Sent by
+/// `ms2gan retrain`, the admin endpoint and the schedule. Commands run one at a time; a second one waits.
 /// </summary>
-/// <param name="RequestedBy">Who asked (a user name, "scheduler", ...), for the log and the model manifest.</param>
-/// <param name="Epochs">Overrides the configured number of epochs; null keeps the configuration's.</param>
+/// <param name="RequestedBy">Who asked (a user name, "scheduler", ...), for the log and the registry.</param>
+/// <param name="Epochs">Overrides the number of epochs; null keeps the active model's configuration.</param>
 /// <param name="ConfigJson">
-/// A training configuration (JSON, camelCase fields, as for <c>ms2gan train --config</c>) that overrides
-/// the configured one; null keeps the configuration's.
+/// A training configuration (JSON, camelCase fields, as for <c>ms2gan train --config</c>) whose fields override the
+/// active model's configuration; null keeps it.
 /// </param>
-public sealed record RetrainModel(string RequestedBy, int? Epochs = null, string? ConfigJson = null);
+/// <param name="Labels">Train only on items carrying one of these labels; null or empty uses every labelled item.</param>
+/// <param name="RequestId">Identifies the command in the events and the registry's outcomes.</param>
+public sealed record RetrainModel(
+    string RequestedBy,
+    int? Epochs = null,
+    string? ConfigJson = null,
+    IReadOnlyList<string>? Labels = null,
+    Guid? RequestId = null);

@@ -120,6 +120,38 @@ public sealed record Ms2GanConfig
         return config;
     }
 
+    /// <summary>
+    /// This configuration with the fields of <paramref name="json"/> (a JSON object, camelCase fields) put over it; the
+    /// fields not named keep their values. Not an object, an unknown field or a value of the wrong type throws
+    /// <see cref="ConfigException"/> naming it.
+    /// </summary>
+    public Ms2GanConfig Overlay(string json)
+    {
+        System.Text.Json.Nodes.JsonObject overrides;
+        try
+        {
+            overrides = System.Text.Json.Nodes.JsonNode.Parse(json) as System.Text.Json.Nodes.JsonObject
+                ?? throw new ConfigException("the configuration overrides must be a JSON object");
+        }
+        catch (JsonException ex)
+        {
+            throw new ConfigException($"the configuration overrides are not valid JSON: {ex.Message}");
+        }
+        var merged = System.Text.Json.Nodes.JsonNode.Parse(ToJson())!.AsObject();
+        foreach (var (name, value) in overrides)
+        {
+            merged[name] = value?.DeepClone();
+        }
+        try
+        {
+            return FromJson(merged.ToJsonString());
+        }
+        catch (JsonException ex)
+        {
+            throw new ConfigException($"the configuration overrides do not fit the configuration: {ex.Message}");
+        }
+    }
+
     /// <summary>Parses configuration JSON (as stored in a model manifest).</summary>
     public static Ms2GanConfig FromJson(string json) =>
         JsonSerializer.Deserialize<Ms2GanConfig>(json, JsonOptions) ?? throw new ConfigException("the configuration is empty");

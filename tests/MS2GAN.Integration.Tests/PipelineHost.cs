@@ -164,7 +164,7 @@ public sealed class PipelineHost : IAsyncDisposable
     }
 
     /// <summary>Vectors in the active model's index (an item with both modalities counts twice).</summary>
-    public Task<long> CountVectorsAsync() => Services.GetRequiredService<IVectorStore>().CountAsync(ActiveModel.Alias);
+    public Task<long> CountVectorsAsync() => Services.GetRequiredService<IVectorStore>().CountAsync(ModelCatalog.Alias);
 
     /// <summary>Stops the bus (finishing what is in flight) and the web host, and deletes the stores; a second call does nothing.</summary>
     public async ValueTask DisposeAsync()

@@ -5,6 +5,7 @@ using MS2GAN.Features.Data;
 using MS2GAN.Features.Onnx;
 using MS2GAN.Model;
 using MS2GAN.Model.Inference;
+using MS2GAN.Model.Registry;
 using MS2GAN.Storage.Items;
 using MS2GAN.Storage.Media;
 using MS2GAN.Storage.Vectors;
@@ -27,7 +28,8 @@ public sealed class IndexedCorpusFixture : IAsyncLifetime
     public SqliteItemStore Items { get; private set; } = null!;
     public FileMediaStore Media { get; private set; } = null!;
     public EmbeddedVectorStore Vectors { get; private set; } = null!;
-    public ActiveModel Active { get; private set; } = null!;
+    public ModelCatalog Catalog { get; private set; } = null!;
+    public ServedModel Active => Catalog.Active;
     public BackboneSet Backbones { get; private set; } = null!;
     public ItemEncoder Encoder { get; private set; } = null!;
     public SearchService Search { get; private set; } = null!;
@@ -44,10 +46,10 @@ public sealed class IndexedCorpusFixture : IAsyncLifetime
         Items = new SqliteItemStore(_folder.File("items.db"));
         Media = new FileMediaStore(new FileMediaStoreOptions { RootPath = _folder.File("media") });
         Vectors = new EmbeddedVectorStore(new EmbeddedVectorStoreOptions { RootDirectory = _folder.File("vectors") });
-        Active = ActiveModel.Open(model, _sessions);
+        Catalog = new ModelCatalog(new ModelRegistry(_folder.File("models")), _sessions, model);
         Backbones = new BackboneSet(_sessions);
-        Encoder = new ItemEncoder(Items, Media, Vectors, Active, Backbones, NullLogger<ItemEncoder>.Instance);
-        Search = new SearchService(Vectors, Items, Media, Active, Backbones);
+        Encoder = new ItemEncoder(Items, Media, Vectors, Catalog, Backbones, NullLogger<ItemEncoder>.Instance);
+        Search = new SearchService(Vectors, Items, Media, Catalog, Backbones);
 
         var records = Enumerable.Range(0, Test.Count).Select(row => Record(row, Test.Image.Row(row).ToArray(), Test.Text.Row(row).ToArray())).ToList();
         await Items.UpsertManyAsync(records);
@@ -68,7 +70,7 @@ public sealed class IndexedCorpusFixture : IAsyncLifetime
     {
         Search = null!;
         Backbones.Dispose();
-        Active.Dispose();
+        Catalog.Dispose();
         Vectors.Dispose();
         Items.Dispose();
         _folder.Dispose();

@@ -11,7 +11,7 @@ public sealed class ItemEncoderTests(IndexedCorpusFixture corpus) : IClassFixtur
     {
         Assert.Equal(corpus.Test.Count, corpus.FirstOutcome.Indexed.Count);
         Assert.Empty(corpus.FirstOutcome.Failed);
-        Assert.True(await corpus.Vectors.CountAsync(ActiveModel.Alias) >= 2 * corpus.Test.Count);
+        Assert.True(await corpus.Vectors.CountAsync(ModelCatalog.Alias) >= 2 * corpus.Test.Count);
         var item = await corpus.Items.GetAsync(IndexedCorpusFixture.Id(0));
         Assert.Equal(ItemState.Indexed, item!.State);
         Assert.Equal(corpus.Active.Version, item.ModelVersion);
@@ -21,10 +21,10 @@ public sealed class ItemEncoderTests(IndexedCorpusFixture corpus) : IClassFixtur
     public async Task Encoding_the_same_items_again_indexes_each_once()
     {
         var ids = new[] { IndexedCorpusFixture.Id(1), IndexedCorpusFixture.Id(2), IndexedCorpusFixture.Id(1) };
-        var before = await corpus.Vectors.CountAsync(ActiveModel.Alias);
+        var before = await corpus.Vectors.CountAsync(ModelCatalog.Alias);
         var outcome = await corpus.Encoder.EncodeAsync(ids);
         Assert.Equal(2, outcome.Indexed.Count);
-        Assert.Equal(before, await corpus.Vectors.CountAsync(ActiveModel.Alias));
+        Assert.Equal(before, await corpus.Vectors.CountAsync(ModelCatalog.Alias));
     }
 
     [Fact]
@@ -50,7 +50,7 @@ public sealed class ItemEncoderTests(IndexedCorpusFixture corpus) : IClassFixtur
         var kept = corpus.Record(6, corpus.Test.Image.Row(6).ToArray(), corpus.Test.Text.Row(6).ToArray(), id: "kept-beside-refused");
         await corpus.Items.UpsertManyAsync([refused, kept]);
         var encoder = new ItemEncoder(
-            corpus.Items, corpus.Media, new RefusingVectorStore(corpus.Vectors, refused.Id), corpus.Active, corpus.Backbones,
+            corpus.Items, corpus.Media, new RefusingVectorStore(corpus.Vectors, refused.Id), corpus.Catalog, corpus.Backbones,
             Microsoft.Extensions.Logging.Abstractions.NullLogger<ItemEncoder>.Instance);
 
         var outcome = await encoder.EncodeAsync([refused.Id, kept.Id]);

@@ -8,10 +8,11 @@ using MS2GAN.Ingest;
 using MS2GAN.Search;
 using MS2GAN.ServiceDefaults;
 using MS2GAN.ServiceDefaults.Pipeline;
+using MS2GAN.Trainer;
 
 namespace MS2GAN.Host.Serve;
 
-/// <summary>All four services in one process: ingest, encoder and search over one bus and the embedded stores.</summary>
+/// <summary>All four services in one process: ingest, encoder, search and trainer over one bus and the embedded stores.</summary>
 public static class ServeApplication
 {
     /// <summary>Builds the web application for the given model folder and data folder.</summary>
@@ -49,13 +50,19 @@ public static class ServeApplication
         builder.Services.AddIngestService(builder.Configuration);
         builder.Services.AddEncoderService(builder.Configuration);
         builder.Services.AddSearchService();
-        builder.Services.AddMs2GanMessaging(builder.Configuration, bus => bus.AddEncoderConsumers());
+        builder.Services.AddTrainerService(builder.Configuration);
+        builder.Services.AddMs2GanMessaging(builder.Configuration, bus =>
+        {
+            bus.AddEncoderConsumers();
+            bus.AddTrainerConsumers();
+        });
         configureServices?.Invoke(builder.Services);
 
         var app = builder.Build();
         app.MapServiceDefaults();
         app.MapIngestEndpoints();
         app.MapSearchEndpoints();
+        app.MapAdminEndpoints();
         return app;
     }
 

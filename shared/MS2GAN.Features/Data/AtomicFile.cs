@@ -1,7 +1,7 @@
 namespace MS2GAN.Features.Data;
 
 /// <summary>Writes a file so that readers see either the old file or the complete new one.</summary>
-internal static class AtomicFile
+public static class AtomicFile
 {
     /// <summary>
     /// Writes to a temporary file in the same folder, flushes it to disk, then renames it over

@@ -12,8 +12,17 @@ public sealed class PipelineOptions
     /// <summary>Folder of the embedded stores: items.db, media/, vectors/.</summary>
     public string DataDirectory { get; set; } = "data";
 
-    /// <summary>Model folder (written by `ms2gan train`) the encoder and search services load.</summary>
+    /// <summary>
+    /// Model folder (written by `ms2gan train`) served when the model registry has no active model yet (the first start);
+    /// afterwards the registry's active model is served.
+    /// </summary>
     public string? ModelDirectory { get; set; }
+
+    /// <summary>The model registry folder (versions, stages, the reindex in progress); default {DataDirectory}/models.</summary>
+    public string? ModelRegistry { get; set; }
+
+    /// <summary>The registry folder in effect.</summary>
+    public string RegistryDirectory => string.IsNullOrWhiteSpace(ModelRegistry) ? Path.Combine(DataDirectory, "models") : ModelRegistry;
 
     /// <summary>The embedded vector store (default) or Elasticsearch (section "Elasticsearch").</summary>
     public VectorStoreKind Store { get; set; } = VectorStoreKind.Embedded;

@@ -8,6 +8,7 @@ using Microsoft.Extensions.Options;
 using MS2GAN.Features.Backbones;
 using MS2GAN.Features.Onnx;
 using MS2GAN.Model.Inference;
+using MS2GAN.Model.Registry;
 using MS2GAN.Storage.Items;
 using MS2GAN.Storage.Items.Elasticsearch;
 using MS2GAN.Storage.Media;
@@ -120,7 +121,10 @@ public static class PipelineServiceCollectionExtensions
         return services;
     }
 
-    /// <summary>The ONNX session factory, the backbones (loaded on first use) and the active model from Pipeline:ModelDirectory.</summary>
+    /// <summary>
+    /// The ONNX session factory, the backbones (loaded on first use), the model registry (Pipeline:ModelRegistry) and the
+    /// catalog of served versions, seeded with Pipeline:ModelDirectory when the registry has no active model.
+    /// </summary>
     public static IServiceCollection AddMs2GanModel(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddPipelineOptions(configuration, needsModel: true);
@@ -128,9 +132,11 @@ public static class PipelineServiceCollectionExtensions
             new OnnxRuntimeOptions { Preference = sp.GetRequiredService<IOptions<PipelineOptions>>().Value.OnnxProvider },
             sp.GetRequiredService<ILogger<OnnxSessionFactory>>()));
         services.AddSingleton(sp => new BackboneSet(sp.GetRequiredService<OnnxSessionFactory>()));
-        services.AddSingleton(sp => ActiveModel.Open(
-            sp.GetRequiredService<IOptions<PipelineOptions>>().Value.ModelDirectory!,
+        services.AddSingleton(sp => new ModelRegistry(sp.GetRequiredService<IOptions<PipelineOptions>>().Value.RegistryDirectory));
+        services.AddSingleton(sp => new ModelCatalog(
+            sp.GetRequiredService<ModelRegistry>(),
             sp.GetRequiredService<OnnxSessionFactory>(),
+            sp.GetRequiredService<IOptions<PipelineOptions>>().Value.ModelDirectory,
             sp.GetRequiredService<ILoggerFactory>()));
         return services;
     }

@@ -4,15 +4,13 @@ using MS2GAN.Features.Onnx;
 namespace MS2GAN.Model.Inference;
 
 /// <summary>
-/// The model the services encode with, and the vector index it writes. Items and queries are encoded with
-/// this model only; its index holds vectors of this model only, so one answer never mixes versions.
+/// One loaded model version and the vector index that holds its vectors. Items and queries of one answer are
+/// encoded by one version only, and that version's index holds vectors of that version only, so one answer
+/// never mixes versions.
 /// </summary>
-public sealed class ActiveModel : IDisposable
+public sealed class ServedModel : IDisposable
 {
-    /// <summary>The alias searches read through; it points at the index of the active model.</summary>
-    public const string Alias = "items";
-
-    private ActiveModel(Ms2GanModel model) => Model = model;
+    private ServedModel(Ms2GanModel model) => Model = model;
 
     /// <summary>The loaded model.</summary>
     public Ms2GanModel Model { get; }
@@ -27,7 +25,7 @@ public sealed class ActiveModel : IDisposable
     public static string IndexNameFor(string version) => $"items-{version}".ToLowerInvariant();
 
     /// <summary>Opens the model folder.</summary>
-    public static ActiveModel Open(string directory, OnnxSessionFactory sessions, ILoggerFactory? loggers = null) =>
+    public static ServedModel Open(string directory, OnnxSessionFactory sessions, ILoggerFactory? loggers = null) =>
         new(Ms2GanModel.Open(directory, sessions, loggers));
 
     /// <inheritdoc />

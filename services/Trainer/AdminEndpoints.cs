@@ -1,0 +1,128 @@
+using System.Text.Json;
+using MassTransit;
+using Microsoft.AspNetCore.Http.HttpResults;
+using MS2GAN.Contracts;
+using MS2GAN.Model;
+using MS2GAN.Model.Inference;
+using MS2GAN.ServiceDefaults;
+
+namespace MS2GAN.Trainer;
+
+/// <summary>
+/// The admin API (behind the API key): send a retrain or rollback command to the trainer, and read the registry's
+/// status (versions, the active one, reindex progress with rate and ETA, how recent commands ended). Any service
+/// that shares the model registry can serve it.
+/// </summary>
+public static class AdminEndpoints
+{
+    /// <summary>The status path clients poll.</summary>
+    public const string StatusPath = "/v1/admin/status";
+
+    /// <summary>Maps POST /v1/admin/retrain, POST /v1/admin/rollback and GET /v1/admin/status.</summary>
+    public static RouteGroupBuilder MapAdminEndpoints(this IEndpointRouteBuilder app)
+    {
+        var group = app.MapGroup("/v1/admin").WithTags("Admin").RequireApiKey();
+        group.MapPost("/retrain", RetrainAsync)
+            .WithName("Retrain")
+            .WithSummary("Send a retrain command (quality gate, reindex and alias swap follow)")
+            .Produces<CommandAccepted>(StatusCodes.Status202Accepted)
+            .ProducesValidationProblem()
+            .DisableAntiforgery();
+        group.MapPost("/rollback", RollbackAsync)
+            .WithName("Rollback")
+            .WithSummary("Send a rollback command: the previous model version becomes active again")
+            .Produces<CommandAccepted>(StatusCodes.Status202Accepted)
+            .ProducesProblem(StatusCodes.Status409Conflict)
+            .DisableAntiforgery();
+        group.MapGet("/status", Status)
+            .WithName("LifecycleStatus")
+            .WithSummary("Model versions, the active one, reindex progress and recent outcomes");
+        return group;
+    }
+
+    private static async Task<Results<Accepted<CommandAccepted>, ValidationProblem>> RetrainAsync(
+        HttpRequest http, ModelCatalog catalog, IBus bus, CancellationToken cancellationToken)
+    {
+        RetrainRequest request;
+        try
+        {
+            request = http.ContentLength is 0 || !http.HasJsonContentType()
+                ? new RetrainRequest(null, null, null, null)
+                : await http.ReadFromJsonAsync<RetrainRequest>(cancellationToken) ?? new RetrainRequest(null, null, null, null);
+        }
+        catch (JsonException ex)
+        {
+            return Invalid("body", $"the body is not a valid retrain request: {ex.Message}");
+        }
+        if (request.Epochs is < 1 or > 10_000)
+        {
+            return Invalid("epochs", $"epochs must be between 1 and 10000 (got {request.Epochs})");
+        }
+        if (request.Labels is { } labels && labels.Any(string.IsNullOrWhiteSpace))
+        {
+            return Invalid("labels", "labels must be non-empty strings");
+        }
+        string? configJson = null;
+        if (request.Config is { } config && config.ValueKind != JsonValueKind.Null)
+        {
+            if (config.ValueKind != JsonValueKind.Object)
+            {
+                return Invalid("config", "config must be a JSON object of training configuration fields");
+            }
+            configJson = config.GetRawText();
+            try
+            {
+                var merged = catalog.Active.Model.Manifest.Config.Overlay(configJson);
+                var problems = (request.Epochs is { } e ? merged with { Epochs = e } : merged).Validate();
+                if (problems.Count > 0)
+                {
+                    return Invalid("config", string.Join("; ", problems));
+                }
+            }
+            catch (ConfigException ex)
+            {
+                return Invalid("config", ex.Message);
+            }
+        }
+        var command = new RetrainModel(string.IsNullOrWhiteSpace(request.RequestedBy) ? "admin-api" : request.RequestedBy, request.Epochs, configJson,
+            request.Labels, Guid.NewGuid());
+        await bus.Publish(command, cancellationToken);
+        return TypedResults.Accepted(StatusPath, new CommandAccepted(command.RequestId!.Value, StatusPath));
+    }
+
+    private static async Task<Results<Accepted<CommandAccepted>, ProblemHttpResult>> RollbackAsync(
+        HttpRequest http, ModelCatalog catalog, IBus bus, CancellationToken cancellationToken)
+    {
+        RollbackRequest? request = null;
+        if (http.ContentLength is not 0 && http.HasJsonContentType())
+        {
+            try
+            {
+                request = await http.ReadFromJsonAsync<RollbackRequest>(cancellationToken);
+            }
+            catch (JsonException ex)
+            {
+                return TypedResults.Problem(title: $"the body is not a valid rollback request: {ex.Message}", statusCode: StatusCodes.Status400BadRequest);
+            }
+        }
+        if (catalog.Registry.Read().Previous is null)
+        {
+            return TypedResults.Problem(title: "there is no previous model version to roll back to", statusCode: StatusCodes.Status409Conflict);
+        }
+        var command = new RollbackModel(string.IsNullOrWhiteSpace(request?.RequestedBy) ? "admin-api" : request.RequestedBy, Guid.NewGuid());
+        await bus.Publish(command, cancellationToken);
+        return TypedResults.Accepted(StatusPath, new CommandAccepted(command.RequestId!.Value, StatusPath));
+    }
+
+    private static Ok<LifecycleStatus> Status(ModelCatalog catalog)
+    {
+        var state = catalog.Registry.Read();
+        var reindex = state.Reindex is { } r
+            ? new ReindexStatus(r.Kind, r.Version, r.FromVersion, r.Done, r.Total, Math.Round(r.ItemsPerSecond, 1), r.Remaining?.TotalSeconds, r.StartedAt)
+            : null;
+        return TypedResults.Ok(new LifecycleStatus(state.Active, state.Previous?.Version, reindex, state.Models, state.Outcomes));
+    }
+
+    private static ValidationProblem Invalid(string field, string message) =>
+        TypedResults.ValidationProblem(new Dictionary<string, string[]> { [field] = [message] }, title: message);
+}

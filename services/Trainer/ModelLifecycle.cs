@@ -1,0 +1,223 @@
+using System.Diagnostics;
+using MassTransit;
+using Microsoft.Extensions.Options;
+using MS2GAN.Contracts;
+using MS2GAN.Features.Common;
+using MS2GAN.Model;
+using MS2GAN.Model.Inference;
+using MS2GAN.Model.Registry;
+using MS2GAN.Model.Training;
+using MS2GAN.Storage.Items;
+using MS2GAN.Storage.Vectors;
+
+namespace MS2GAN.Trainer;
+
+/// <summary>
+/// Retrain and rollback, one at a time (a second command waits for the first): train a candidate on the labelled
+/// items, compare it with the active model on the same holdout items, and promote it (reindex, alias swap) or
+/// reject it with the reason; or bring the previous version back. A reindex interrupted by a crash is finished
+/// before anything else starts. Every refusal leaves the active model untouched and is published as
+/// <see cref="ModelRejected"/>.
+/// </summary>
+public sealed class ModelLifecycle(
+    IItemStore items,
+    IVectorStore vectors,
+    ModelCatalog catalog,
+    Reindexer reindexer,
+    IPublishEndpoint events,
+    IOptions<LifecycleOptions> options,
+    ILogger<ModelLifecycle> logger)
+{
+    private readonly SemaphoreSlim _turn = new(1, 1);
+
+    /// <summary>Whether a retrain, rollback or resumed reindex is running now.</summary>
+    public bool Busy => _turn.CurrentCount == 0;
+
+    /// <summary>Finishes a reindex left by a crash (no-op when there is none).</summary>
+    public Task<ReindexCompleted?> ResumeAsync(CancellationToken cancellationToken) =>
+        InTurnAsync("resume", () => reindexer.ResumeAsync(cancellationToken), cancellationToken);
+
+    /// <summary>Runs a retrain command to its end; returns how it ended (also recorded in the registry).</summary>
+    public Task<LifecycleOutcome> RetrainAsync(RetrainModel command, CancellationToken cancellationToken) =>
+        InTurnAsync("retrain", () => GuardedAsync("retrain", command.RequestedBy, command.RequestId, () => RetrainInTurnAsync(command, cancellationToken), cancellationToken),
+            cancellationToken);
+
+    /// <summary>Runs a rollback command to its end; returns how it ended.</summary>
+    public Task<LifecycleOutcome> RollbackAsync(RollbackModel command, CancellationToken cancellationToken) =>
+        InTurnAsync("rollback", () => GuardedAsync("rollback", command.RequestedBy, command.RequestId, () => RollbackInTurnAsync(command, cancellationToken), cancellationToken),
+            cancellationToken);
+
+    private async Task<T> InTurnAsync<T>(string what, Func<Task<T>> run, CancellationToken cancellationToken)
+    {
+        if (!await _turn.WaitAsync(0, cancellationToken))
+        {
+            logger.LogInformation("A {What} waits for the lifecycle operation in progress to finish", what);
+            await _turn.WaitAsync(cancellationToken);
+        }
+        try
+        {
+            return await run();
+        }
+        finally
+        {
+            _turn.Release();
+        }
+    }
+
+    private async Task<LifecycleOutcome> GuardedAsync(string kind, string requestedBy, Guid? requestId, Func<Task<LifecycleOutcome>> run,
+        CancellationToken cancellationToken)
+    {
+        try
+        {
+            // A reindex a crash interrupted comes first: never two reindexes racing.
+            await reindexer.ResumeAsync(cancellationToken);
+            return await run();
+        }
+        catch (LifecycleRejection ex)
+        {
+            return await RejectAsync(kind, null, ex.Message, requestedBy, requestId, cancellationToken);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            logger.LogError(ex, "The {Kind} requested by {RequestedBy} failed", kind, requestedBy);
+            var reason = $"{kind} failed: {ex.Message}";
+            await events.Publish(new ModelRejected(null, reason, requestedBy, requestId), cancellationToken);
+            var outcome = new LifecycleOutcome(kind, requestId, "failed", null, reason, DateTimeOffset.UtcNow);
+            catalog.Registry.Update(s => s.With(outcome));
+            return outcome;
+        }
+    }
+
+    private async Task<LifecycleOutcome> RetrainInTurnAsync(RetrainModel command, CancellationToken cancellationToken)
+    {
+        var current = catalog.Active;
+        var config = Configure(current.Model.Manifest.Config, command);
+        var dataset = await TrainingDataLoader.LoadAsync(items, current.Model.Manifest.FeatureSpace, command.Labels, options.Value, cancellationToken);
+        logger.LogInformation("Retrain requested by {RequestedBy}: {Train} items to train on, {Holdout} held out, {Classes} classes, {Epochs} epochs",
+            command.RequestedBy, dataset.Train.Count, dataset.Test.Count, dataset.ClassCount, config.Epochs);
+
+        var folder = catalog.Registry.NewModelFolder();
+        var started = Stopwatch.GetTimestamp();
+        var progress = new SynchronousProgress<EpochReport>(e =>
+        {
+            if (e.Epoch == e.Epochs || e.Epoch % 10 == 0)
+            {
+                logger.LogInformation("Training epoch {Epoch}/{Epochs}: loss {Loss:F3}, validation mAP {Map:F4}", e.Epoch, e.Epochs, e.GeneratorLoss, e.ValidationMap);
+            }
+        });
+        var manifest = await Task.Run(() => new Ms2GanModelBuilder(logger).Build(dataset, config, folder, progress: progress, cancellation: cancellationToken), cancellationToken);
+        var seconds = Stopwatch.GetElapsedTime(started).TotalSeconds;
+
+        double candidateMap;
+        using (var candidate = catalog.Open(folder))
+        {
+            candidateMap = candidate.Model.Evaluate(dataset.Test).Joint.Avg;
+        }
+        var baselineMap = current.Model.Evaluate(dataset.Test).Joint.Avg;
+        var entry = new RegisteredModel
+        {
+            Version = manifest.Version,
+            Directory = catalog.Registry.Relative(folder),
+            Stage = ModelStage.Candidate,
+            RegisteredAt = DateTimeOffset.UtcNow,
+            RequestedBy = command.RequestedBy,
+            HoldoutMap = Math.Round(candidateMap, 6),
+            BaselineMap = Math.Round(baselineMap, 6),
+        };
+        catalog.Registry.Update(s => s.With(entry));
+        await events.Publish(new ModelTrained(manifest.Version, current.Version, entry.HoldoutMap.Value, entry.BaselineMap.Value,
+            dataset.Train.Count, dataset.Test.Count, Math.Round(seconds, 2), command.RequestId), cancellationToken);
+        logger.LogInformation("Candidate {Version}: holdout mAP {Candidate:F4} against {Baseline:F4} for the active model {Active}",
+            manifest.Version, candidateMap, baselineMap, current.Version);
+
+        var tolerance = options.Value.Tolerance;
+        if (candidateMap < baselineMap - tolerance)
+        {
+            var reason = $"the candidate's holdout mAP {candidateMap:F4} is below the active model's {baselineMap:F4} ({current.Version}) " +
+                         $"by more than the tolerance {tolerance:0.####}";
+            catalog.Registry.Update(s => s.With(entry with { Stage = ModelStage.Rejected, Reason = reason }));
+            // Its folder goes; the registry keeps the entry, its figures and the reason.
+            Directory.Delete(folder, recursive: true);
+            return await RejectAsync("retrain", manifest.Version, reason, command.RequestedBy, command.RequestId, cancellationToken);
+        }
+
+        var total = await CountItemsAsync(cancellationToken);
+        var indexName = ServedModel.IndexNameFor(manifest.Version);
+        catalog.Registry.Update(s => s.With(entry with { Stage = ModelStage.Promoting }) with
+        {
+            Reindex = new ReindexState
+            {
+                Kind = "promote", Version = manifest.Version, IndexName = indexName, FromVersion = current.Version,
+                RequestedBy = command.RequestedBy, RequestId = command.RequestId, Total = total, StartedAt = DateTimeOffset.UtcNow,
+            },
+        });
+        await events.Publish(new ModelPromoted(manifest.Version, folder, indexName, command.RequestId), cancellationToken);
+        await reindexer.ResumeAsync(cancellationToken);
+        return catalog.Registry.Read().Outcomes[^1];
+    }
+
+    private async Task<LifecycleOutcome> RollbackInTurnAsync(RollbackModel command, CancellationToken cancellationToken)
+    {
+        var state = catalog.Registry.Read();
+        var previous = state.Previous ?? throw new LifecycleRejection("there is no previous model version to roll back to");
+        var indexName = ServedModel.IndexNameFor(previous.Version);
+        if (await vectors.GetIndexAsync(indexName, cancellationToken) is null)
+        {
+            throw new LifecycleRejection($"the previous version {previous.Version} has no index ({indexName}) to roll back to");
+        }
+        catalog.Get(previous.Version);
+        // The previous index stopped receiving writes when it was deactivated: items changed since are brought up to date
+        // (a minute's margin for encoders that were mid-batch then), the rest is as it was.
+        var since = (previous.DeactivatedAt ?? DateTimeOffset.MinValue.AddMinutes(1)).AddMinutes(-1);
+        catalog.Registry.Update(s => s with
+        {
+            Reindex = new ReindexState
+            {
+                Kind = "rollback", Version = previous.Version, IndexName = indexName, FromVersion = state.Active!,
+                RequestedBy = command.RequestedBy, RequestId = command.RequestId, ChangedSince = since,
+                Total = 0, StartedAt = DateTimeOffset.UtcNow,
+            },
+        });
+        logger.LogInformation("Rollback requested by {RequestedBy}: from {Active} back to {Previous}", command.RequestedBy, state.Active, previous.Version);
+        var total = await CountItemsAsync(cancellationToken);
+        catalog.Registry.Update(s => s with { Reindex = s.Reindex! with { Total = total } });
+        await reindexer.ResumeAsync(cancellationToken);
+        return catalog.Registry.Read().Outcomes[^1];
+    }
+
+    private static Ms2GanConfig Configure(Ms2GanConfig current, RetrainModel command)
+    {
+        Ms2GanConfig config;
+        try
+        {
+            config = command.ConfigJson is { } json ? current.Overlay(json) : current;
+        }
+        catch (ConfigException ex)
+        {
+            throw new LifecycleRejection($"invalid overrides: {ex.Message}");
+        }
+        if (command.Epochs is { } epochs)
+        {
+            config = config with { Epochs = epochs };
+        }
+        var problems = config.Validate();
+        if (problems.Count > 0)
+        {
+            throw new LifecycleRejection($"invalid overrides: {string.Join("; ", problems)}");
+        }
+        return config;
+    }
+
+    private async Task<long> CountItemsAsync(CancellationToken cancellationToken) =>
+        (await items.CountByStateAsync(cancellationToken)).Values.Sum();
+
+    private async Task<LifecycleOutcome> RejectAsync(string kind, string? version, string reason, string requestedBy, Guid? requestId,
+        CancellationToken cancellationToken)
+    {
+        logger.LogWarning("The {Kind} requested by {RequestedBy} was rejected: {Reason}", kind, requestedBy, reason);
+        await events.Publish(new ModelRejected(version, reason, requestedBy, requestId), cancellationToken);
+        var outcome = new LifecycleOutcome(kind, requestId, "rejected", version, reason, DateTimeOffset.UtcNow);
+        catalog.Registry.Update(s => s.With(outcome));
+        return outcome;
+    }
+}

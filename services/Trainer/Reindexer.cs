@@ -1,0 +1,148 @@
+using System.Diagnostics;
+using MassTransit;
+using Microsoft.Extensions.Options;
+using MS2GAN.Contracts;
+using MS2GAN.Features.Data;
+using MS2GAN.Model.Inference;
+using MS2GAN.Model.Registry;
+using MS2GAN.Storage.Items;
+using MS2GAN.Storage.Vectors;
+
+namespace MS2GAN.Trainer;
+
+/// <summary>
+/// Builds a version's index from the items' cached base features (no image is decoded again) and swaps the alias to
+/// it when complete. The registry's <see cref="ReindexState"/> says what to build and holds the checkpoint, written
+/// after every page, so a crash resumes where it stopped. Items ingested meanwhile are written by the encoders to
+/// both indexes (they read the registry), so none is missed; the previous index is kept for rollback and older ones
+/// are deleted.
+/// </summary>
+public sealed class Reindexer(
+    IItemStore items,
+    IVectorStore vectors,
+    ModelCatalog catalog,
+    IPublishEndpoint events,
+    IOptions<LifecycleOptions> options,
+    ILogger<Reindexer> logger)
+{
+    private static readonly TimeSpan ProgressEvery = TimeSpan.FromSeconds(1);
+
+    /// <summary>Runs the reindex the registry holds, if any, to its end; returns the completion event, or null when there was none.</summary>
+    public async Task<ReindexCompleted?> ResumeAsync(CancellationToken cancellationToken)
+    {
+        var state = catalog.Registry.Read().Reindex;
+        if (state is null)
+        {
+            return null;
+        }
+        var target = catalog.Get(state.Version);
+        var manifest = target.Model.Manifest;
+        await vectors.CreateIndexAsync(new IndexDefinition(state.IndexName, manifest.SpecificDim, manifest.SharedDim, state.Version), cancellationToken);
+        logger.LogInformation("Reindex ({Kind}) into {Index} with model {Version}: {Done} of {Total} items done, resuming after {AfterId}",
+            state.Kind, state.IndexName, state.Version, state.Done, state.Total, state.AfterId ?? "(start)");
+
+        var sincePublish = Stopwatch.StartNew();
+        while (true)
+        {
+            var page = await items.ListAsync(null, state.AfterId, options.Value.ReindexBatchSize, cancellationToken);
+            if (page.Count == 0)
+            {
+                break;
+            }
+            var records = Encode(target, page.Where(item => item.State != ItemState.Failed
+                && (state.ChangedSince is not { } since || item.UpdatedAt >= since)).ToList());
+            if (records.Count > 0)
+            {
+                await vectors.UpsertAsync(state.IndexName, records, cancellationToken);
+            }
+            var done = state.Done + page.Count;
+            var checkpoint = state with { AfterId = page[^1].Id, Done = done, Total = Math.Max(state.Total, done), UpdatedAt = DateTimeOffset.UtcNow };
+            catalog.Registry.Update(s => s with { Reindex = checkpoint });
+            state = checkpoint;
+            if (sincePublish.Elapsed >= ProgressEvery)
+            {
+                sincePublish.Restart();
+                await events.Publish(Progress(state), cancellationToken);
+            }
+        }
+        await events.Publish(Progress(state), cancellationToken);
+        return await SwapAsync(state, cancellationToken);
+    }
+
+    private static ReindexProgressed Progress(ReindexState state) =>
+        new(state.Version, state.Done, state.Total, Math.Round(state.ItemsPerSecond, 1), state.Remaining?.TotalSeconds);
+
+    private async Task<ReindexCompleted> SwapAsync(ReindexState state, CancellationToken cancellationToken)
+    {
+        await vectors.SetAliasAsync(ModelCatalog.Alias, state.IndexName, cancellationToken);
+        var now = DateTimeOffset.UtcNow;
+        var retired = new List<RegisteredModel>();
+        catalog.Registry.Update(registry =>
+        {
+            var models = registry.Models.Select(m =>
+                m.Version == state.Version ? m with { Stage = ModelStage.Active, ActivatedAt = now }
+                : m.Version == state.FromVersion ? m with { Stage = ModelStage.Previous, DeactivatedAt = now }
+                : m).ToList();
+            retired.Clear();
+            foreach (var old in models.Where(m => m.Stage == ModelStage.Previous).OrderByDescending(m => m.DeactivatedAt).Skip(options.Value.KeepPreviousVersions).ToList())
+            {
+                retired.Add(old);
+                models[models.IndexOf(old)] = old with { Stage = ModelStage.Retired };
+            }
+            var outcome = new LifecycleOutcome(state.Kind == "rollback" ? "rollback" : "retrain", state.RequestId,
+                state.Kind == "rollback" ? "rolled-back" : "promoted", state.Version, null, now);
+            return (registry with { Active = state.Version, Reindex = null, Models = models }).With(outcome);
+        });
+        foreach (var old in retired)
+        {
+            await vectors.DeleteIndexAsync(ServedModel.IndexNameFor(old.Version), cancellationToken);
+            var folder = catalog.Registry.FullPath(old.Directory);
+            if (catalog.Registry.Owns(folder) && Directory.Exists(folder))
+            {
+                Directory.Delete(folder, recursive: true);
+            }
+            logger.LogInformation("Model {Version} retired: its index and folder are deleted", old.Version);
+        }
+        var seconds = (now - state.StartedAt).TotalSeconds;
+        logger.LogInformation("Reindex ({Kind}) complete: {Done} items in {Seconds:F1} s ({Rate:F0} items/s); the alias {Alias} now points at {Index} (model {Version})",
+            state.Kind, state.Done, seconds, state.Done / Math.Max(seconds, 1e-3), ModelCatalog.Alias, state.IndexName, state.Version);
+        var completed = new ReindexCompleted(state.Version, state.FromVersion, state.IndexName, state.Kind, state.Done, Math.Round(seconds, 2), state.RequestId);
+        await events.Publish(completed, cancellationToken);
+        return completed;
+    }
+
+    // Cached base features in the model's space only: items without them are still on their way through the encoder,
+    // which writes them to this index too while the reindex runs.
+    private static List<VectorRecord> Encode(ServedModel target, List<ItemRecord> page)
+    {
+        var space = target.Model.Manifest.FeatureSpace;
+        var records = new List<VectorRecord>(2 * page.Count);
+        foreach (var (modality, dim, name, select) in new (string, int, string, Func<ItemRecord, (float[]?, string?)>)[]
+                 {
+                     ("image", space.ImageDim, space.ImageFeatures, i => (i.ImageFeatures, i.ImageFeatureSpace)),
+                     ("text", space.TextDim, space.TextFeatures, i => (i.TextFeatures, i.TextFeatureSpace)),
+                 })
+        {
+            var rows = new List<(ItemRecord Item, float[] Features)>();
+            foreach (var item in page)
+            {
+                var (features, cachedSpace) = select(item);
+                if (features is not null && features.Length == dim && (cachedSpace is null || cachedSpace == name) && features.All(float.IsFinite))
+                {
+                    rows.Add((item, features));
+                }
+            }
+            if (rows.Count == 0)
+            {
+                continue;
+            }
+            var encoded = target.Model.Encode(modality, FeatureMatrix.FromRows(rows.Select(r => r.Features).ToList(), dim));
+            for (var i = 0; i < rows.Count; i++)
+            {
+                var item = rows[i].Item;
+                records.Add(new VectorRecord(item.Id, modality, encoded.Specific.Row(i).ToArray(), encoded.Shared.Row(i).ToArray(), item.Labels, item.Metadata));
+            }
+        }
+        return records;
+    }
+}

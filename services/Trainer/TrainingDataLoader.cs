@@ -1,0 +1,91 @@
+using MS2GAN.Features.Data;
+using MS2GAN.Model.Artifacts;
+using MS2GAN.Storage.Items;
+
+namespace MS2GAN.Trainer;
+
+/// <summary>
+/// The training data of a retrain: every labelled item of the item store (not failed) with both image and text
+/// features cached in the active model's feature space. An item's class is its first label (or, with a label
+/// filter, its first label in the filter). A stable share of the items, chosen by a hash of the id, is held out
+/// for the quality gate and becomes the dataset's test split: the candidate never trains on it.
+/// </summary>
+public static class TrainingDataLoader
+{
+    private const int PageSize = 1000;
+
+    /// <summary>Reads the items and splits them; refuses with the reason when they cannot train a model.</summary>
+    /// <exception cref="LifecycleRejection">Too few items, a single class, or a holdout too small to compare models on.</exception>
+    public static async Task<FeatureDataset> LoadAsync(IItemStore items, FeatureSpace space, IReadOnlyCollection<string>? labelFilter,
+        LifecycleOptions options, CancellationToken cancellationToken)
+    {
+        var filter = labelFilter is { Count: > 0 } ? labelFilter.ToHashSet(StringComparer.Ordinal) : null;
+        var train = new List<(float[] Image, float[] Text, string Label)>();
+        var holdout = new List<(float[] Image, float[] Text, string Label)>();
+        string? after = null;
+        while (true)
+        {
+            var page = await items.ListAsync(null, after, PageSize, cancellationToken);
+            if (page.Count == 0)
+            {
+                break;
+            }
+            after = page[^1].Id;
+            foreach (var item in page)
+            {
+                var label = filter is null ? item.Labels.FirstOrDefault() : item.Labels.FirstOrDefault(filter.Contains);
+                if (item.State == ItemState.Failed || label is null
+                    || Usable(item.ImageFeatures, item.ImageFeatureSpace, space.ImageFeatures, space.ImageDim) is not { } image
+                    || Usable(item.TextFeatures, item.TextFeatureSpace, space.TextFeatures, space.TextDim) is not { } text)
+                {
+                    continue;
+                }
+                (IsHeldOut(item.Id, options.HoldoutFraction) ? holdout : train).Add((image, text, label));
+            }
+        }
+
+        var count = train.Count + holdout.Count;
+        var which = filter is null ? "labelled items" : $"items labelled {string.Join(", ", filter.Order(StringComparer.Ordinal))}";
+        if (count < options.MinLabelledItems)
+        {
+            throw new LifecycleRejection(
+                $"too few labelled items: {count} {which} with image and text features in the model's feature space, at least {options.MinLabelledItems} needed");
+        }
+        var classes = train.Concat(holdout).Select(row => row.Label).Distinct().Order(StringComparer.Ordinal).ToList();
+        if (classes.Count < 2)
+        {
+            throw new LifecycleRejection($"the {which} hold a single class ({classes[0]}); at least two classes are needed to train and to compare models");
+        }
+        var holdoutClasses = holdout.Select(row => row.Label).Distinct().Count();
+        if (holdout.Count < 10 || holdoutClasses < 2 || train.Select(row => row.Label).Distinct().Count() < 2)
+        {
+            throw new LifecycleRejection(
+                $"too few labelled items to hold some out for the quality gate: {holdout.Count} held out in {holdoutClasses} classes " +
+                $"(at least 10 items in 2 classes needed; add labelled items or raise Lifecycle:HoldoutFraction)");
+        }
+        var index = classes.Select((name, i) => (name, i)).ToDictionary(pair => pair.name, pair => pair.i, StringComparer.Ordinal);
+        var info = new DatasetInfo("item-store", space.ImageFeatures, space.TextFeatures, classes);
+        return new FeatureDataset("item-store", Split(train, space, index), Split(holdout, space, index), classes.Count, info);
+    }
+
+    /// <summary>Whether an item is in the holdout: a hash of its id, so the same item is always on the same side.</summary>
+    public static bool IsHeldOut(string id, double fraction)
+    {
+        var hash = 2166136261u;
+        foreach (var c in id)
+        {
+            hash = (hash ^ c) * 16777619u;
+        }
+        return hash % 10_000 < fraction * 10_000;
+    }
+
+    private static float[]? Usable(float[]? features, string? cachedSpace, string space, int dim) =>
+        features is not null && features.Length == dim && (cachedSpace is null || cachedSpace == space) && features.All(float.IsFinite)
+            ? features
+            : null;
+
+    private static FeatureSplit Split(List<(float[] Image, float[] Text, string Label)> rows, FeatureSpace space, Dictionary<string, int> classes) => new(
+        FeatureMatrix.FromRows(rows.Select(r => r.Image).ToList(), space.ImageDim),
+        FeatureMatrix.FromRows(rows.Select(r => r.Text).ToList(), space.TextDim),
+        [.. rows.Select(r => classes[r.Label])]);
+}
