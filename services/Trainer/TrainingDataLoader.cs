@@ -46,15 +46,15 @@ public static class TrainingDataLoader
 
         var count = train.Count + holdout.Count;
         var which = filter is null ? "labelled items" : $"items labelled {string.Join(", ", filter.Order(StringComparer.Ordinal))}";
+        var classes = train.Concat(holdout).Select(row => row.Label).Distinct().Order(StringComparer.Ordinal).ToList();
+        if (classes.Count == 1)
+        {
+            throw new LifecycleRejection($"the {which} hold a single class ({classes[0]}); at least two classes are needed to train and to compare models");
+        }
         if (count < options.MinLabelledItems)
         {
             throw new LifecycleRejection(
                 $"too few labelled items: {count} {which} with image and text features in the model's feature space, at least {options.MinLabelledItems} needed");
-        }
-        var classes = train.Concat(holdout).Select(row => row.Label).Distinct().Order(StringComparer.Ordinal).ToList();
-        if (classes.Count < 2)
-        {
-            throw new LifecycleRejection($"the {which} hold a single class ({classes[0]}); at least two classes are needed to train and to compare models");
         }
         var holdoutClasses = holdout.Select(row => row.Label).Distinct().Count();
         if (holdout.Count < 10 || holdoutClasses < 2 || train.Select(row => row.Label).Distinct().Count() < 2)

@@ -96,8 +96,8 @@ public sealed class PipelineHost : IAsyncDisposable
         }
     }
 
-    /// <summary>POSTs the items as one NDJSON batch and checks that every line was accepted.</summary>
-    public async Task IngestAsync(IReadOnlyCollection<FeatureItem> items)
+    /// <summary>POSTs the items as one NDJSON batch (each with the given metadata) and checks that every line was accepted.</summary>
+    public async Task IngestAsync(IReadOnlyCollection<FeatureItem> items, IReadOnlyDictionary<string, string>? metadata = null)
     {
         var body = new StringBuilder();
         foreach (var item in items)
@@ -108,6 +108,7 @@ public sealed class PipelineHost : IAsyncDisposable
                 imageFeatures = item.ImageFeatures,
                 textFeatures = item.TextFeatures,
                 labels = new[] { item.Label },
+                metadata = metadata ?? new Dictionary<string, string>(),
             }, Json));
         }
         using var content = new StringContent(body.ToString(), Encoding.UTF8, "application/x-ndjson");
