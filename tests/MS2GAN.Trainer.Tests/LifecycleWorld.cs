@@ -25,12 +25,13 @@ public sealed class LifecycleWorld : IAsyncDisposable
     private readonly OnnxSessionFactory _sessions = new(new OnnxRuntimeOptions { Preference = ExecutionPreference.Cpu });
     private readonly ServiceProvider _bus;
 
-    private LifecycleWorld(string seedModel, LifecycleOptions options, Func<IItemStore, IItemStore>? wrapItems)
+    private LifecycleWorld(string seedModel, LifecycleOptions options, Func<IItemStore, IItemStore>? wrapItems, Func<string, IVectorStore>? vectorStore)
     {
         Sqlite = new SqliteItemStore(_folder.File("items.db"));
         Items = wrapItems?.Invoke(Sqlite) ?? Sqlite;
         Media = new FileMediaStore(new FileMediaStoreOptions { RootPath = _folder.File("media") });
-        Vectors = new EmbeddedVectorStore(new EmbeddedVectorStoreOptions { RootDirectory = _folder.File("vectors") });
+        Vectors = vectorStore?.Invoke(_folder.File("vectors"))
+            ?? new EmbeddedVectorStore(new EmbeddedVectorStoreOptions { RootDirectory = _folder.File("vectors") });
         Registry = new ModelRegistry(_folder.File("models"));
         Catalog = new ModelCatalog(Registry, _sessions, seedModel);
         Backbones = new BackboneSet(_sessions);
@@ -47,7 +48,7 @@ public sealed class LifecycleWorld : IAsyncDisposable
     public SqliteItemStore Sqlite { get; }
     public IItemStore Items { get; }
     public FileMediaStore Media { get; }
-    public EmbeddedVectorStore Vectors { get; }
+    public IVectorStore Vectors { get; }
     public ModelRegistry Registry { get; }
     public ModelCatalog Catalog { get; }
     public BackboneSet Backbones { get; }
@@ -60,12 +61,13 @@ public sealed class LifecycleWorld : IAsyncDisposable
 
     /// <summary>
     /// Starts a world whose item store holds <paramref name="perClass"/> items of each of the four classes, indexed with
-    /// the tiny model. <paramref name="wrapItems"/> may put a fault-injecting decorator around the item store.
+    /// the tiny model. <paramref name="wrapItems"/> may put a fault-injecting decorator around the item store;
+    /// <paramref name="vectorStore"/> replaces the embedded vector store (given the folder it would use).
     /// </summary>
     public static async Task<LifecycleWorld> StartAsync(string seedModel, int perClass = 40, LifecycleOptions? options = null,
-        Func<IItemStore, IItemStore>? wrapItems = null)
+        Func<IItemStore, IItemStore>? wrapItems = null, Func<string, IVectorStore>? vectorStore = null)
     {
-        var world = new LifecycleWorld(seedModel, options ?? new LifecycleOptions(), wrapItems);
+        var world = new LifecycleWorld(seedModel, options ?? new LifecycleOptions(), wrapItems, vectorStore);
         await world.Harness.Start();
         await world.AddItemsAsync("item", perClass, seed: 5);
         return world;
@@ -136,7 +138,7 @@ public sealed class LifecycleWorld : IAsyncDisposable
         await _bus.DisposeAsync();
         Catalog.Dispose();
         Backbones.Dispose();
-        Vectors.Dispose();
+        (Vectors as IDisposable)?.Dispose();
         Sqlite.Dispose();
         _folder.Dispose();
     }

@@ -1,6 +1,5 @@
 using System.Collections.Concurrent;
 using System.Text.Json;
-using System.Text.Json.Serialization;
 using MS2GAN.Features.Data;
 
 namespace MS2GAN.Model.Registry;
@@ -18,11 +17,7 @@ public sealed class ModelRegistry
 
     private static readonly ConcurrentDictionary<string, object> ProcessLocks = new();
 
-    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web)
-    {
-        WriteIndented = true,
-        Converters = { new JsonStringEnumConverter(JsonNamingPolicy.CamelCase) },
-    };
+    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { WriteIndented = true };
 
     private readonly string _file;
     private (DateTime Written, long Length, RegistryState State)? _cache;

@@ -1,6 +1,10 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+
 namespace MS2GAN.Model.Registry;
 
-/// <summary>Where a model version stands in the registry.</summary>
+/// <summary>Where a model version stands in the registry (written as camelCase text in the registry file and the admin API).</summary>
+[JsonConverter(typeof(ModelStageJsonConverter))]
 public enum ModelStage
 {
     /// <summary>Trained and evaluated; the quality gate has not decided yet.</summary>
@@ -21,3 +25,6 @@ public enum ModelStage
     /// <summary>Older than the kept versions: its index (and, inside the registry, its folder) was deleted.</summary>
     Retired,
 }
+
+/// <summary>Writes <see cref="ModelStage"/> as camelCase text ("active", "previous", ...).</summary>
+public sealed class ModelStageJsonConverter() : JsonStringEnumConverter<ModelStage>(JsonNamingPolicy.CamelCase);

@@ -2,21 +2,30 @@ using MassTransit.Testing;
 using MS2GAN.Contracts;
 using MS2GAN.Model.Inference;
 using MS2GAN.Model.Registry;
+using MS2GAN.Storage.Vectors;
 
 namespace MS2GAN.Trainer.Tests;
 
-/// <summary>Retrain, the quality gate, the reindex and rollback on real stores, a real trainer and real ONNX encoders.</summary>
-[Collection(LifecycleCollection.Name)]
-public sealed class ModelLifecycleTests(TinyModelFixture model, Xunit.Abstractions.ITestOutputHelper output)
+/// <summary>
+/// Retrain, the quality gate, the reindex and rollback on real stores, a real trainer and real ONNX encoders; run by
+/// each vector store (<see cref="EmbeddedModelLifecycleTests"/>, <see cref="ElasticsearchModelLifecycleTests"/>).
+/// </summary>
+public abstract class ModelLifecycleSuite(TinyModelFixture model, Xunit.Abstractions.ITestOutputHelper output)
 {
+    /// <summary>The vector store under test, given the folder the embedded one would use; null for the embedded store.</summary>
+    protected abstract Func<string, IVectorStore>? VectorStore { get; }
+
+    private Task<LifecycleWorld> StartAsync(int perClass = 40, LifecycleOptions? options = null) =>
+        LifecycleWorld.StartAsync(model.ModelDirectory, perClass, options, vectorStore: VectorStore);
+
     // Measured on these items: the tiny model scores a holdout mAP of 0.871, a candidate trained on the other 80% 0.843, one
     // that never learned 0.404. A tolerance of 0.05 promotes the first (margin 0.022) and rejects the second by far.
     private static readonly LifecycleOptions Gate = new() { Tolerance = 0.05 };
 
-    [Fact]
+    [StoreFact]
     public async Task A_good_candidate_is_promoted_and_the_alias_moves_to_its_complete_index()
     {
-        await using var world = await LifecycleWorld.StartAsync(model.ModelDirectory, options: Gate);
+        await using var world = await StartAsync(options: Gate);
         var v1 = world.Catalog.Active.Version;
         var request = Guid.NewGuid();
 
@@ -43,10 +52,10 @@ public sealed class ModelLifecycleTests(TinyModelFixture model, Xunit.Abstractio
         Assert.True(await world.Harness.Published.Any<ReindexCompleted>(m => m.Context.Message.ModelVersion == v2 && m.Context.Message.PreviousVersion == v1));
     }
 
-    [Fact]
+    [StoreFact]
     public async Task A_worse_candidate_is_rejected_with_its_figures_and_nothing_changes()
     {
-        await using var world = await LifecycleWorld.StartAsync(model.ModelDirectory, options: Gate);
+        await using var world = await StartAsync(options: Gate);
         var v1 = world.Catalog.Active.Version;
         var before = await world.AnswersAsync();
 
@@ -67,10 +76,10 @@ public sealed class ModelLifecycleTests(TinyModelFixture model, Xunit.Abstractio
         Assert.True(await world.Harness.Published.Any<ModelRejected>(m => m.Context.Message.ModelVersion == outcome.Version));
     }
 
-    [Fact]
+    [StoreFact]
     public async Task Rollback_brings_back_the_previous_answers_exactly_and_keeps_items_added_meanwhile()
     {
-        await using var world = await LifecycleWorld.StartAsync(model.ModelDirectory, options: Gate);
+        await using var world = await StartAsync(options: Gate);
         var v1 = world.Catalog.Active.Version;
         var before = await world.AnswersAsync("item");
         var promoted = await world.Lifecycle.RetrainAsync(new RetrainModel("test"), default);
@@ -94,10 +103,10 @@ public sealed class ModelLifecycleTests(TinyModelFixture model, Xunit.Abstractio
         Assert.Contains(await world.AnswersAsync("late"), answer => answer.Answer.Contains("late-"));
     }
 
-    [Fact]
+    [StoreFact]
     public async Task Rollback_without_a_previous_version_is_rejected()
     {
-        await using var world = await LifecycleWorld.StartAsync(model.ModelDirectory, perClass: 12);
+        await using var world = await StartAsync(perClass: 12);
 
         var outcome = await world.Lifecycle.RollbackAsync(new RollbackModel("test"), default);
 
@@ -105,7 +114,7 @@ public sealed class ModelLifecycleTests(TinyModelFixture model, Xunit.Abstractio
         Assert.Equal("there is no previous model version to roll back to", outcome.Reason);
     }
 
-    [Theory]
+    [StoreTheory]
     [InlineData("""{"epochs":0}""", null, "invalid overrides: epochs must be positive")]
     [InlineData("""{"noSuchField":1}""", null, "invalid overrides: the configuration overrides do not fit")]
     [InlineData("[1, 2]", null, "invalid overrides: the configuration overrides must be a JSON object")]
@@ -113,7 +122,7 @@ public sealed class ModelLifecycleTests(TinyModelFixture model, Xunit.Abstractio
     [InlineData(null, "no-such-label", "too few labelled items: 0 items labelled no-such-label")]
     public async Task Invalid_commands_are_rejected_with_the_reason_and_the_active_model_is_untouched(string? config, string? label, string reason)
     {
-        await using var world = await LifecycleWorld.StartAsync(model.ModelDirectory, perClass: 12);
+        await using var world = await StartAsync(perClass: 12);
         var v1 = world.Catalog.Active.Version;
         var request = Guid.NewGuid();
 
@@ -128,10 +137,10 @@ public sealed class ModelLifecycleTests(TinyModelFixture model, Xunit.Abstractio
         Assert.True(await world.Harness.Published.Any<ModelRejected>(m => m.Context.Message.RequestId == request && m.Context.Message.Reason.Contains(reason)));
     }
 
-    [Fact]
+    [StoreFact]
     public async Task Too_few_labelled_items_are_rejected()
     {
-        await using var world = await LifecycleWorld.StartAsync(model.ModelDirectory, perClass: 5);
+        await using var world = await StartAsync(perClass: 5);
 
         var outcome = await world.Lifecycle.RetrainAsync(new RetrainModel("test"), default);
 
@@ -139,10 +148,10 @@ public sealed class ModelLifecycleTests(TinyModelFixture model, Xunit.Abstractio
         Assert.Contains("too few labelled items: 20 labelled items", outcome.Reason);
     }
 
-    [Fact]
+    [StoreFact]
     public async Task Two_retrains_at_once_run_one_after_the_other()
     {
-        await using var world = await LifecycleWorld.StartAsync(model.ModelDirectory, options: Gate);
+        await using var world = await StartAsync(options: Gate);
         var v1 = world.Catalog.Active.Version;
 
         var first = world.Lifecycle.RetrainAsync(new RetrainModel("a"), default);
