@@ -20,8 +20,16 @@ public static class CliRunner
     /// <summary>Exit code for an unexpected failure.</summary>
     public const int Failure = 1;
 
+    /// <summary>Exit code when a service cannot be reached, or did not finish in the time given.</summary>
+    public const int Unreachable = 3;
+
     /// <summary>Runs <paramref name="verb"/> with a logger factory; returns its exit code.</summary>
-    public static int Run(string name, bool verbose, Func<ILoggerFactory, int> verb)
+    public static int Run(string name, bool verbose, Func<ILoggerFactory, int> verb) =>
+        // Synchronous throughout: the task is complete when RunAsync returns.
+        RunAsync(name, verbose, loggers => Task.FromResult(verb(loggers))).GetAwaiter().GetResult();
+
+    /// <summary>Runs the asynchronous <paramref name="verb"/> with a logger factory; returns its exit code.</summary>
+    public static async Task<int> RunAsync(string name, bool verbose, Func<ILoggerFactory, Task<int>> verb)
     {
         using var serilog = new LoggerConfiguration()
             .MinimumLevel.Is(verbose ? LogEventLevel.Debug : LogEventLevel.Information)
@@ -33,7 +41,12 @@ public static class CliRunner
         var logger = factory.CreateLogger(name);
         try
         {
-            return verb(factory);
+            return await verb(factory);
+        }
+        catch (CommandFailedException ex)
+        {
+            Console.Error.WriteLine($"error: {ex.Message}");
+            return ex.ExitCode;
         }
         catch (Exception ex) when (IsBadInput(ex))
         {

@@ -14,6 +14,9 @@ public static class CommandLine
         root.Subcommands.Add(DemoDataCommand.Create());
         root.Subcommands.Add(InspectCommand.Create());
         root.Subcommands.Add(Serve.ServeCommand.Create());
+        root.Subcommands.Add(RetrainCommand.Create());
+        root.Subcommands.Add(RollbackCommand.Create());
+        root.Subcommands.Add(ModelsCommand.Create());
         return root;
     }
 }

@@ -1,0 +1,114 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using Microsoft.AspNetCore.Http;
+using MS2GAN.ServiceDefaults;
+using MS2GAN.Trainer;
+
+namespace MS2GAN.Host.Cli;
+
+/// <summary>
+/// The admin API of a running ms2gan service (serve, or the trainer service) over HTTP, shared by `retrain`,
+/// `rollback` and `models`. Every answer other than success becomes a <see cref="CommandFailedException"/> with
+/// the exit code the verbs document: 2 for a refused request or key, 3 when the service cannot be reached.
+/// </summary>
+public sealed class AdminClient : IDisposable
+{
+    /// <summary>How the admin API's JSON is read and written (stages as strings or numbers).</summary>
+    public static JsonSerializerOptions Json { get; } = new(JsonSerializerDefaults.Web)
+    {
+        Converters = { new JsonStringEnumConverter(JsonNamingPolicy.CamelCase) },
+    };
+
+    private static readonly TimeSpan RequestTimeout = TimeSpan.FromSeconds(30);
+
+    private readonly HttpClient _http;
+
+    /// <summary>A client for the service at <paramref name="baseAddress"/> sending <paramref name="apiKey"/>.</summary>
+    public AdminClient(Uri baseAddress, string apiKey)
+    {
+        _http = new HttpClient { BaseAddress = baseAddress, Timeout = RequestTimeout };
+        _http.DefaultRequestHeaders.Add(ApiKeyOptions.HeaderName, apiKey);
+    }
+
+    /// <summary>POSTs a command (<c>retrain</c> or <c>rollback</c>) with its body; returns its request id.</summary>
+    public async Task<CommandAccepted> SendAsync(string command, object body, CancellationToken cancellationToken)
+    {
+        using var response = await CallAsync(() => _http.PostAsJsonAsync($"/v1/admin/{command}", body, Json, cancellationToken), cancellationToken);
+        return await response.Content.ReadFromJsonAsync<CommandAccepted>(Json, cancellationToken)
+            ?? throw new CommandFailedException(CliRunner.Failure, $"the service accepted the {command} command with an empty answer");
+    }
+
+    /// <summary>GET /v1/admin/status as the service wrote it.</summary>
+    public async Task<string> GetStatusJsonAsync(CancellationToken cancellationToken)
+    {
+        using var response = await CallAsync(() => _http.GetAsync(AdminEndpoints.StatusPath, cancellationToken), cancellationToken);
+        return await response.Content.ReadAsStringAsync(cancellationToken);
+    }
+
+    /// <summary>GET /v1/admin/status, read.</summary>
+    public async Task<LifecycleStatus> GetStatusAsync(CancellationToken cancellationToken) =>
+        JsonSerializer.Deserialize<LifecycleStatus>(await GetStatusJsonAsync(cancellationToken), Json)
+        ?? throw new CommandFailedException(CliRunner.Failure, "the service answered the status request with an empty body");
+
+    /// <inheritdoc />
+    public void Dispose() => _http.Dispose();
+
+    private async Task<HttpResponseMessage> CallAsync(Func<Task<HttpResponseMessage>> call, CancellationToken cancellationToken)
+    {
+        HttpResponseMessage response;
+        try
+        {
+            response = await call();
+        }
+        catch (HttpRequestException ex)
+        {
+            throw new CommandFailedException(CliRunner.Unreachable, $"cannot reach the ms2gan service at {_http.BaseAddress}: {ex.Message}");
+        }
+        catch (TaskCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            throw new CommandFailedException(CliRunner.Unreachable,
+                $"the ms2gan service at {_http.BaseAddress} did not answer within {RequestTimeout.TotalSeconds:F0} s");
+        }
+        if (response.IsSuccessStatusCode)
+        {
+            return response;
+        }
+        using (response)
+        {
+            var problem = await ReadProblemAsync(response, cancellationToken);
+            throw response.StatusCode switch
+            {
+                HttpStatusCode.Unauthorized or HttpStatusCode.Forbidden => new CommandFailedException(CliRunner.BadInput,
+                    $"the service refused the API key (give --api-key or set {ApiKeyOptions.EnvironmentVariable})"),
+                HttpStatusCode.BadRequest => new CommandFailedException(CliRunner.BadInput, $"the service refused the request: {problem}"),
+                HttpStatusCode.NotFound => new CommandFailedException(CliRunner.Failure,
+                    $"{response.RequestMessage?.RequestUri} answered 404: is this an ms2gan service with the admin API (serve or trainer)?"),
+                HttpStatusCode.Conflict => new CommandFailedException(CliRunner.Failure, problem),
+                _ => new CommandFailedException(CliRunner.Failure, $"the service answered {(int)response.StatusCode} {response.ReasonPhrase}: {problem}"),
+            };
+        }
+    }
+
+    /// <summary>A problem's title and each field's errors that the title does not already say.</summary>
+    private static async Task<string> ReadProblemAsync(HttpResponseMessage response, CancellationToken cancellationToken)
+    {
+        var body = await response.Content.ReadAsStringAsync(cancellationToken);
+        HttpValidationProblemDetails? problem;
+        try
+        {
+            problem = JsonSerializer.Deserialize<HttpValidationProblemDetails>(body, Json);
+        }
+        catch (JsonException)
+        {
+            problem = null;
+        }
+        if (problem is null)
+        {
+            return body.Length > 200 ? body[..200] + "..." : body;
+        }
+        var details = problem.Errors.SelectMany(e => e.Value.Where(m => m != problem.Title).Select(m => $"{e.Key}: {m}"));
+        return string.Join("; ", new[] { problem.Title ?? problem.Detail }.Concat(details).Where(s => !string.IsNullOrEmpty(s)));
+    }
+}

@@ -1,0 +1,45 @@
+using System.CommandLine;
+using MS2GAN.ServiceDefaults;
+
+namespace MS2GAN.Host.Cli;
+
+/// <summary>The options every admin verb takes (--url, --api-key) and the <see cref="AdminClient"/> they give.</summary>
+public sealed class AdminConnection
+{
+    /// <summary>The address `ms2gan serve` listens on by default.</summary>
+    public const string DefaultUrl = "http://127.0.0.1:5080";
+
+    private readonly Option<string> _url = new("--url")
+    {
+        Description = "The ms2gan service with the admin API (serve, or the trainer service)", DefaultValueFactory = _ => DefaultUrl,
+    };
+
+    private readonly Option<string?> _apiKey = new("--api-key")
+    {
+        Description = $"API key sent as {ApiKeyOptions.HeaderName} (default: the environment variable {ApiKeyOptions.EnvironmentVariable})",
+    };
+
+    /// <summary>Adds --url and --api-key to <paramref name="command"/>.</summary>
+    public void AddTo(Command command)
+    {
+        command.Options.Add(_url);
+        command.Options.Add(_apiKey);
+    }
+
+    /// <summary>A client for the parsed URL and key.</summary>
+    /// <exception cref="CommandFailedException">Not an http(s) URL, or no key (exit code 2).</exception>
+    public AdminClient Connect(ParseResult parse)
+    {
+        var url = parse.GetValue(_url)!;
+        if (!Uri.TryCreate(url, UriKind.Absolute, out var address) || (address.Scheme != Uri.UriSchemeHttp && address.Scheme != Uri.UriSchemeHttps))
+        {
+            throw new CommandFailedException(CliRunner.BadInput, $"--url {url}: not an http:// or https:// address");
+        }
+        var key = parse.GetValue(_apiKey) is { Length: > 0 } given ? given : Environment.GetEnvironmentVariable(ApiKeyOptions.EnvironmentVariable);
+        if (string.IsNullOrEmpty(key))
+        {
+            throw new CommandFailedException(CliRunner.BadInput, $"no API key: give --api-key or set {ApiKeyOptions.EnvironmentVariable}");
+        }
+        return new AdminClient(address, key);
+    }
+}
