@@ -22,13 +22,13 @@ public sealed record BenchBroker(string Host, int Port, string Username, string 
             Environment.GetEnvironmentVariable("MS2GAN_TEST_RABBITMQ_VHOST") is { Length: > 0 } vhost ? vhost : "/");
     }
 
-    /// <summary>The host's Messaging settings for this node, as command-line configuration.</summary>
-    public IEnumerable<string> MessagingArgs() =>
+    /// <summary>The host's Messaging settings for this node, as <c>Section:Key</c> to value.</summary>
+    public IEnumerable<KeyValuePair<string, string>> MessagingSettings() =>
     [
-        $"--Messaging:Host={Host}",
-        $"--Messaging:Port={Port.ToString(CultureInfo.InvariantCulture)}",
-        $"--Messaging:VirtualHost={VirtualHost}",
-        $"--Messaging:Username={Username}",
-        $"--Messaging:Password={Password}",
+        new("Messaging:Host", Host),
+        new("Messaging:Port", Port.ToString(CultureInfo.InvariantCulture)),
+        new("Messaging:VirtualHost", VirtualHost),
+        new("Messaging:Username", Username),
+        new("Messaging:Password", Password),
     ];
 }

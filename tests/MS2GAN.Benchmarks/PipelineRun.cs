@@ -3,12 +3,9 @@ using System.Net;
 using System.Text;
 using System.Text.Json;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
-using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.DependencyInjection;
-using MS2GAN.Host.Serve;
 using MS2GAN.Storage.Items;
+using MS2GAN.TestSupport;
 
 namespace MS2GAN.Benchmarks;
 
@@ -36,18 +33,11 @@ public sealed class PipelineRun : IAsyncDisposable
 
     public static async Task<PipelineRun> StartAsync(BenchBroker broker, string modelDirectory, string dataDirectory, IReadOnlyDictionary<string, string> settings)
     {
-        string[] args =
-        [
-            .. broker.MessagingArgs(),
-            $"--MS2GAN_API_KEY={ApiKey}",
-            "--Serilog:MinimumLevel:Default=Warning",
-            .. settings.Select(kv => $"--{kv.Key}={kv.Value}"),
-        ];
-        var serve = new ServeSettings(dataDirectory, modelDirectory, "http://127.0.0.1:0", "rabbitmq", Demo: false, PerClass: 1);
-        var app = ServeApplication.Build(serve, modelDirectory, args);
-        await app.StartAsync();
-        var address = app.Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>().Addresses.First();
-        return new PipelineRun(app, new Uri(address));
+        // The provider the machine offers (the tests' default is the CPU): the figures are this machine's.
+        KeyValuePair<string, string>[] provider = [new("Pipeline:OnnxProvider", "Auto")];
+        var (app, address) = await InProcessServe.StartAsync(dataDirectory, modelDirectory, "rabbitmq", ApiKey,
+            [.. broker.MessagingSettings(), .. provider, .. settings]);
+        return new PipelineRun(app, address);
     }
 
     /// <summary>One NDJSON request body: items <paramref name="from"/> to <paramref name="from"/> + <paramref name="count"/> - 1 of the stream.</summary>

@@ -4,11 +4,7 @@ using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
-using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.DependencyInjection;
-using MS2GAN.Host.Serve;
 using MS2GAN.Model.Inference;
 using MS2GAN.Storage.Items;
 using MS2GAN.Storage.Vectors;
@@ -55,42 +51,23 @@ public sealed class PipelineHost : IAsyncDisposable
         Action<IServiceCollection>? configureServices = null)
     {
         ArgumentNullException.ThrowIfNull(broker);
-        var configuration = new Dictionary<string, string>
+        var messaging = new Dictionary<string, string>
         {
             ["Messaging:Host"] = broker.Host,
             ["Messaging:Port"] = broker.Port.ToString(CultureInfo.InvariantCulture),
             ["Messaging:VirtualHost"] = virtualHost,
             ["Messaging:Username"] = broker.Username,
             ["Messaging:Password"] = broker.Password,
-            ["MS2GAN_API_KEY"] = ApiKey,
-            // The encoders are tiny; CUDA (when present) would only add its start-up to every test.
-            ["Pipeline:OnnxProvider"] = "Cpu",
-            // The pipeline's warnings and errors stay visible in the test output; its chatter does not.
-            ["Serilog:MinimumLevel:Default"] = "Warning",
         };
-        foreach (var (key, value) in settings ?? new Dictionary<string, string>())
-        {
-            configuration[key] = value;
-        }
-        // Command-line configuration, so that nothing leaks through this process's environment into other tests.
-        string[] args = [.. configuration.Select(kv => $"--{kv.Key}={kv.Value}")];
-
         var folder = new TempFolder();
-        WebApplication? app = null;
         try
         {
-            var serve = new ServeSettings(folder.Path, modelDirectory, "http://127.0.0.1:0", "rabbitmq", Demo: false, PerClass: 1);
-            app = ServeApplication.Build(serve, modelDirectory, args, configureServices);
-            await app.StartAsync();
-            var address = app.Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>().Addresses.First();
-            return new PipelineHost(app, folder, new Uri(address));
+            var (app, address) = await InProcessServe.StartAsync(folder.Path, modelDirectory, "rabbitmq", ApiKey,
+                messaging.Concat(settings ?? new Dictionary<string, string>()), configureServices);
+            return new PipelineHost(app, folder, address);
         }
         catch
         {
-            if (app is not null)
-            {
-                await app.DisposeAsync();
-            }
             folder.Dispose();
             throw;
         }
