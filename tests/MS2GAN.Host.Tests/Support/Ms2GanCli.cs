@@ -11,7 +11,12 @@ public sealed record CliResult(int ExitCode, string StandardOutput, string Stand
 /// <summary>Runs the real ms2gan executable (copied beside the tests) in its own process.</summary>
 public static class Ms2GanCli
 {
-    public static CliResult Run(params string[] args)
+    private static readonly TimeSpan Patience = TimeSpan.FromMinutes(5);
+
+    public static CliResult Run(params string[] args) => RunAsync(null, args).GetAwaiter().GetResult();
+
+    /// <summary>Runs ms2gan without blocking a thread (for tests that serve HTTP in this process); <paramref name="environment"/> adds variables.</summary>
+    public static async Task<CliResult> RunAsync(IReadOnlyDictionary<string, string>? environment, params string[] args)
     {
         var start = new ProcessStartInfo("dotnet")
         {
@@ -25,14 +30,23 @@ public static class Ms2GanCli
             start.ArgumentList.Add(arg);
         }
         start.Environment["CI"] = "1"; // plain log lines, no live progress bar
+        foreach (var (name, value) in environment ?? new Dictionary<string, string>())
+        {
+            start.Environment[name] = value;
+        }
         using var process = Process.Start(start)!;
         var stdout = process.StandardOutput.ReadToEndAsync();
         var stderr = process.StandardError.ReadToEndAsync();
-        if (!process.WaitForExit(TimeSpan.FromMinutes(5)))
+        using var timeout = new CancellationTokenSource(Patience);
+        try
+        {
+            await process.WaitForExitAsync(timeout.Token);
+        }
+        catch (OperationCanceledException)
         {
             process.Kill(entireProcessTree: true);
-            throw new TimeoutException($"ms2gan {string.Join(' ', args)} did not finish in 5 minutes");
+            throw new TimeoutException($"ms2gan {string.Join(' ', args)} did not finish in {Patience.TotalMinutes} minutes");
         }
-        return new CliResult(process.ExitCode, stdout.Result, stderr.Result);
+        return new CliResult(process.ExitCode, await stdout, await stderr);
     }
 }
