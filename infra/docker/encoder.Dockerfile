@@ -25,7 +25,7 @@ RUN apt-get update \
     && apt-get install -y --no-install-recommends curl \
     && rm -rf /var/lib/apt/lists/*
 # ASPNETCORE_HTTP_PORTS=8080 comes from the base image. The stores live on the /data volume, the
-# model under /data/models (mounted read-only by compose); the application files stay read-only.
+# model registry under /data/models (shared with the trainer by compose); the application files stay read-only.
 ENV DOTNET_CLI_TELEMETRY_OPTOUT=1 \
     DOTNET_NOLOGO=1 \
     Pipeline__DataDirectory=/data/store
