@@ -1,7 +1,6 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
-using System.Text.Json.Serialization;
 using Microsoft.AspNetCore.Http;
 using MS2GAN.ServiceDefaults;
 using MS2GAN.Trainer;
@@ -15,11 +14,8 @@ namespace MS2GAN.Host.Cli;
 /// </summary>
 public sealed class AdminClient : IDisposable
 {
-    /// <summary>How the admin API's JSON is read and written (stages as strings or numbers).</summary>
-    public static JsonSerializerOptions Json { get; } = new(JsonSerializerDefaults.Web)
-    {
-        Converters = { new JsonStringEnumConverter(JsonNamingPolicy.CamelCase) },
-    };
+    /// <summary>How the admin API's JSON is read and written (camelCase; stages convert themselves).</summary>
+    public static JsonSerializerOptions Json { get; } = new(JsonSerializerDefaults.Web);
 
     private static readonly TimeSpan RequestTimeout = TimeSpan.FromSeconds(30);
 
