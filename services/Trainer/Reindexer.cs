@@ -49,11 +49,12 @@ public sealed class Reindexer(
             {
                 break;
             }
-            var records = Encode(target, page.Where(item => item.State != ItemState.Failed
-                && (state.ChangedSince is not { } since || item.UpdatedAt >= since)).ToList());
+            var chosen = page.Where(item => item.State != ItemState.Failed && (state.ChangedSince is not { } since || item.UpdatedAt >= since)).ToList();
+            var records = Encode(target, chosen);
             if (records.Count > 0)
             {
                 await vectors.UpsertAsync(state.IndexName, records, cancellationToken);
+                await ReconcileAsync(target, state.IndexName, chosen, cancellationToken);
             }
             var done = state.Done + page.Count;
             var checkpoint = state with { AfterId = page[^1].Id, Done = done, Total = Math.Max(state.Total, done), UpdatedAt = DateTimeOffset.UtcNow };
@@ -109,6 +110,32 @@ public sealed class Reindexer(
         var completed = new ReindexCompleted(state.Version, state.FromVersion, state.IndexName, state.Kind, state.Done, Math.Round(seconds, 2), state.RequestId);
         await events.Publish(completed, cancellationToken);
         return completed;
+    }
+
+    // An item deleted or replaced while its page was encoded: the encoder may already have written the new content (or
+    // removed the item) in this index, and the page's write must not undo that. Deleted items are removed again; replaced
+    // items are written again from their current content.
+    private async Task ReconcileAsync(ServedModel target, string indexName, List<ItemRecord> written, CancellationToken cancellationToken)
+    {
+        var now = (await items.GetManyAsync(written.Select(item => item.Id), cancellationToken)).ToDictionary(item => item.Id);
+        foreach (var gone in written.Where(item => !now.ContainsKey(item.Id)))
+        {
+            await vectors.DeleteItemAsync(indexName, gone.Id, cancellationToken);
+        }
+        var replaced = written.Where(item => now.TryGetValue(item.Id, out var current) && current.ContentHash != item.ContentHash)
+            .Select(item => now[item.Id]).ToList();
+        if (replaced.Count > 0)
+        {
+            foreach (var item in replaced)
+            {
+                await vectors.DeleteItemAsync(indexName, item.Id, cancellationToken);
+            }
+            var records = Encode(target, replaced);
+            if (records.Count > 0)
+            {
+                await vectors.UpsertAsync(indexName, records, cancellationToken);
+            }
+        }
     }
 
     // Cached base features in the model's space only: items without them are still on their way through the encoder,

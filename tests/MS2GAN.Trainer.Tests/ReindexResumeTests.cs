@@ -1,9 +1,13 @@
 using MS2GAN.Contracts;
 using MS2GAN.Model.Inference;
+using MS2GAN.Storage.Items;
 
 namespace MS2GAN.Trainer.Tests;
 
-/// <summary>A reindex interrupted by a crash resumes from its checkpoint, and misses nothing ingested meanwhile.</summary>
+/// <summary>
+/// A reindex interrupted by a crash resumes from its checkpoint, misses nothing ingested meanwhile, and does not undo a
+/// delete or a replacement that raced one of its pages.
+/// </summary>
 [Collection(LifecycleCollection.Name)]
 public sealed class ReindexResumeTests(TinyModelFixture model)
 {
@@ -12,10 +16,12 @@ public sealed class ReindexResumeTests(TinyModelFixture model)
     [Fact]
     public async Task A_reindex_killed_half_way_resumes_after_its_checkpoint_and_the_new_index_holds_every_item_once()
     {
-        FailingPageItemStore? pages = null;
+        PageHookItemStore? pages = null;
         await using var world = await LifecycleWorld.StartAsync(model.ModelDirectory,
             options: new LifecycleOptions { Tolerance = 0.05, ReindexBatchSize = PageSize },
-            wrapItems: inner => pages = new FailingPageItemStore(inner, PageSize, failOnCall: 4));
+            wrapItems: inner => pages = new PageHookItemStore(inner, PageSize, (call, page) => call == 4
+                ? throw new IOException($"simulated crash of the trainer after reading the page after {page[0].Id}")
+                : Task.CompletedTask));
         var v1 = world.Catalog.Active.Version;
         var before = await world.AnswersAsync("item");
 
@@ -47,6 +53,47 @@ public sealed class ReindexResumeTests(TinyModelFixture model)
         var all = await world.Vectors.SearchAsync(ModelCatalog.Alias, AllOf(world, null));
         Assert.Equal(2 * (160 + late.Count), all.Count);
         Assert.Equal(all.Count, all.Select(hit => (hit.ItemId, hit.Modality)).Distinct().Count());
+    }
+
+    [Fact]
+    public async Task An_item_deleted_or_replaced_while_its_page_is_encoded_ends_up_deleted_or_with_its_new_content()
+    {
+        LifecycleWorld? racing = null;
+        ItemRecord? replacement = null;
+        await using var world = await LifecycleWorld.StartAsync(model.ModelDirectory,
+            options: new LifecycleOptions { Tolerance = 0.05, ReindexBatchSize = PageSize },
+            wrapItems: inner => new PageHookItemStore(inner, PageSize, async (call, page) =>
+            {
+                if (call != 2)
+                {
+                    return;
+                }
+                // Right after the reindex read its second page, an ingest replaces one item of it and deletes another,
+                // and the encoder writes the new content to both indexes (as it does while a reindex runs).
+                await inner.DeleteAsync(page[0].Id);
+                var old = page[1];
+                replacement = old with
+                {
+                    ImageFeatures = [.. old.ImageFeatures!.Select(v => -v)],
+                    TextFeatures = [.. old.TextFeatures!.Select(v => -v)],
+                    ContentHash = old.ContentHash + "-replaced",
+                };
+                await inner.UpsertAsync(replacement);
+                await racing!.Encoder.EncodeAsync([old.Id]);
+            }));
+        racing = world;
+
+        var outcome = await world.Lifecycle.RetrainAsync(new RetrainModel("test"), default);
+
+        Assert.True(outcome.Result == "promoted", outcome.Reason);
+        var all = await world.Vectors.SearchAsync(ModelCatalog.Alias, AllOf(world, null));
+        Assert.Equal(2 * (160 - 1), all.Count);
+        var v2 = world.Catalog.Active;
+        var encoded = v2.Model.Encode("image", new MS2GAN.Features.Data.FeatureMatrix(replacement!.ImageFeatures!, 1, replacement.ImageFeatures!.Length));
+        var self = await world.Vectors.SearchAsync(ModelCatalog.Alias, new MS2GAN.Storage.Vectors.VectorQuery(
+            encoded.Specific.Values, encoded.Shared.Values, 0.5, 0.5, "image", 1));
+        Assert.Equal(replacement.Id, self.Single().ItemId);
+        Assert.True(self.Single().Score > 0.9999, $"the replaced item's vectors are not its new content's (score {self.Single().Score})");
     }
 
     private static MS2GAN.Storage.Vectors.VectorQuery AllOf(LifecycleWorld world, string? batch)

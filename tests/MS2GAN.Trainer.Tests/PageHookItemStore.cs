@@ -3,10 +3,11 @@ using MS2GAN.Storage.Items;
 namespace MS2GAN.Trainer.Tests;
 
 /// <summary>
-/// The real item store, except that one page read of a given size throws (the trainer dies in the middle of a
-/// reindex); every page read of that size is recorded. Everything else is passed through.
+/// The real item store, except that after every page read of a given size (a reindex's pages) a hook runs with the
+/// call's number and the page: it may throw (the trainer dies in the middle of a reindex) or change the store (an
+/// ingest racing the reindex). The afterId of every such read is recorded. Everything else is passed through.
 /// </summary>
-public sealed class FailingPageItemStore(IItemStore inner, int pageSize, int failOnCall) : IItemStore
+public sealed class PageHookItemStore(IItemStore inner, int pageSize, Func<int, IReadOnlyList<ItemRecord>, Task> afterPage) : IItemStore
 {
     private readonly List<string?> _afterIds = [];
     private int _calls;
@@ -23,20 +24,18 @@ public sealed class FailingPageItemStore(IItemStore inner, int pageSize, int fai
         }
     }
 
-    public Task<IReadOnlyList<ItemRecord>> ListAsync(ItemState? state, string? afterId, int limit, CancellationToken cancellationToken = default)
+    public async Task<IReadOnlyList<ItemRecord>> ListAsync(ItemState? state, string? afterId, int limit, CancellationToken cancellationToken = default)
     {
+        var page = await inner.ListAsync(state, afterId, limit, cancellationToken);
         if (limit == pageSize)
         {
             lock (_afterIds)
             {
                 _afterIds.Add(afterId);
             }
-            if (Interlocked.Increment(ref _calls) == failOnCall)
-            {
-                throw new IOException($"simulated crash of the trainer while reading the page after {afterId}");
-            }
+            await afterPage(Interlocked.Increment(ref _calls), page);
         }
-        return inner.ListAsync(state, afterId, limit, cancellationToken);
+        return page;
     }
 
     public Task<UpsertOutcome> UpsertAsync(ItemRecord item, CancellationToken cancellationToken = default) => inner.UpsertAsync(item, cancellationToken);
