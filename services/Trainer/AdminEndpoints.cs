@@ -58,6 +58,10 @@ public static class AdminEndpoints
         {
             return Invalid("epochs", $"epochs must be between 1 and 10000 (got {request.Epochs})");
         }
+        if (request.Tolerance is { } tolerance && !(tolerance is >= 0 and <= 1))
+        {
+            return Invalid("tolerance", $"tolerance must be between 0 and 1 (got {tolerance})");
+        }
         if (request.Labels is { } labels && labels.Any(string.IsNullOrWhiteSpace))
         {
             return Invalid("labels", "labels must be non-empty strings");
@@ -85,7 +89,7 @@ public static class AdminEndpoints
             }
         }
         var command = new RetrainModel(string.IsNullOrWhiteSpace(request.RequestedBy) ? "admin-api" : request.RequestedBy, request.Epochs, configJson,
-            request.Labels, Guid.NewGuid());
+            request.Labels, Guid.NewGuid(), request.Tolerance);
         await bus.Publish(command, cancellationToken);
         return TypedResults.Accepted(StatusPath, new CommandAccepted(command.RequestId!.Value, StatusPath));
     }

@@ -7,7 +7,8 @@ namespace MS2GAN.Trainer;
 /// <param name="Epochs">Epochs instead of the active model's.</param>
 /// <param name="Config">Training configuration fields (camelCase) put over the active model's.</param>
 /// <param name="Labels">Train only on items carrying one of these labels.</param>
-public sealed record RetrainRequest(string? RequestedBy, int? Epochs, JsonElement? Config, IReadOnlyList<string>? Labels);
+/// <param name="Tolerance">The quality gate's tolerance for this retrain (0 to 1) instead of Lifecycle:Tolerance.</param>
+public sealed record RetrainRequest(string? RequestedBy, int? Epochs, JsonElement? Config, IReadOnlyList<string>? Labels, double? Tolerance = null);
 
 /// <summary>Body of POST /v1/admin/rollback; optional.</summary>
 /// <param name="RequestedBy">Who asks; default "admin-api".</param>

@@ -92,6 +92,11 @@ public sealed class ModelLifecycle(
     {
         var current = catalog.Active;
         var config = Configure(current.Model.Manifest.Config, command);
+        var tolerance = command.Tolerance ?? options.Value.Tolerance;
+        if (!(tolerance is >= 0 and <= 1))
+        {
+            throw new LifecycleRejection($"invalid overrides: tolerance must be between 0 and 1 (got {tolerance})");
+        }
         var dataset = await TrainingDataLoader.LoadAsync(items, current.Model.Manifest.FeatureSpace, command.Labels, options.Value, cancellationToken);
         logger.LogInformation("Retrain requested by {RequestedBy}: {Train} items to train on, {Holdout} held out, {Classes} classes, {Epochs} epochs",
             command.RequestedBy, dataset.Train.Count, dataset.Test.Count, dataset.ClassCount, config.Epochs);
@@ -130,7 +135,6 @@ public sealed class ModelLifecycle(
         logger.LogInformation("Candidate {Version}: holdout mAP {Candidate:F4} against {Baseline:F4} for the active model {Active}",
             manifest.Version, candidateMap, baselineMap, current.Version);
 
-        var tolerance = options.Value.Tolerance;
         if (candidateMap < baselineMap - tolerance)
         {
             var reason = $"the candidate's holdout mAP {candidateMap:F4} is below the active model's {baselineMap:F4} ({current.Version}) " +

@@ -13,9 +13,14 @@ namespace MS2GAN.Contracts;
 /// </param>
 /// <param name="Labels">Train only on items carrying one of these labels; null or empty uses every labelled item.</param>
 /// <param name="RequestId">Identifies the command in the events and the registry's outcomes.</param>
+/// <param name="Tolerance">
+/// The quality gate's tolerance for this command (0 to 1) instead of the configured one: how far below the active
+/// model's holdout mAP the candidate may score and still be promoted.
+/// </param>
 public sealed record RetrainModel(
     string RequestedBy,
     int? Epochs = null,
     string? ConfigJson = null,
     IReadOnlyList<string>? Labels = null,
-    Guid? RequestId = null);
+    Guid? RequestId = null,
+    double? Tolerance = null);

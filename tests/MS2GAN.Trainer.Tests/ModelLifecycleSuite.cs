@@ -104,6 +104,20 @@ public abstract class ModelLifecycleSuite(TinyModelFixture model, Xunit.Abstract
     }
 
     [StoreFact]
+    public async Task A_tolerance_given_with_the_command_replaces_the_configured_one()
+    {
+        await using var world = await StartAsync(perClass: 12, options: Gate);
+
+        var invalid = await world.Lifecycle.RetrainAsync(new RetrainModel("test", Tolerance: 1.5), default);
+        var forced = await world.Lifecycle.RetrainAsync(new RetrainModel("test", Epochs: 1, ConfigJson: """{"learningRate":1e-9}""", Tolerance: 1), default);
+
+        Assert.Equal("rejected", invalid.Result);
+        Assert.Equal("invalid overrides: tolerance must be between 0 and 1 (got 1.5)", invalid.Reason);
+        Assert.True(forced.Result == "promoted", forced.Reason);
+        Assert.Equal(forced.Version, world.Registry.Read().Active);
+    }
+
+    [StoreFact]
     public async Task Rollback_without_a_previous_version_is_rejected()
     {
         await using var world = await StartAsync(perClass: 12);

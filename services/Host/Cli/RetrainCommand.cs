@@ -18,9 +18,10 @@ public static class RetrainCommand
         var epochs = new Option<int?>("--epochs") { Description = "Training epochs (default: the active model's)" };
         var config = new Option<FileInfo?>("--config") { Description = "JSON object of training configuration fields (camelCase) over the active model's" };
         var labels = new Option<string[]>("--label") { Description = "Train only on items with this label (repeatable)" };
+        var tolerance = new Option<double?>("--tolerance") { Description = "The quality gate's tolerance for this retrain, 0 to 1 (default: Lifecycle:Tolerance)" };
         var command = new Command("retrain", "Retrain the served model on the labelled items; promoted only if it passes the quality gate")
         {
-            epochs, config, labels,
+            epochs, config, labels, tolerance,
         };
         var lifecycle = new LifecycleCommand();
         var connection = new AdminConnection();
@@ -30,7 +31,7 @@ public static class RetrainCommand
         {
             var overrides = parse.GetValue(config) is { } file ? ReadConfig(file) : (JsonElement?)null;
             var request = new RetrainRequest(lifecycle.RequestedBy(parse), parse.GetValue(epochs), overrides,
-                parse.GetValue(labels) is { Length: > 0 } given ? given : null);
+                parse.GetValue(labels) is { Length: > 0 } given ? given : null, parse.GetValue(tolerance));
             using var client = connection.Connect(parse);
             return await lifecycle.SendAndWaitAsync(parse, client, "retrain", request, "training...", loggers.CreateLogger("retrain"), cancellation);
         }));
