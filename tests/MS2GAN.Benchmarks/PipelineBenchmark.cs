@@ -1,6 +1,3 @@
-using System.Runtime.InteropServices;
-using System.Text.Json;
-
 namespace MS2GAN.Benchmarks;
 
 /// <summary>
@@ -26,9 +23,7 @@ public static class PipelineBenchmark
         var jsonPath = args.String("json") ?? Path.Combine("artifacts", "bench", "pipeline.json");
         var broker = BenchBroker.FromEnvironment();
         var corpus = new SyntheticCorpus();
-        var work = Directory.CreateTempSubdirectory("ms2gan-bench-");
-        Console.WriteLine($"machine: {Environment.ProcessorCount} cores, {RuntimeInformation.OSDescription}, .NET {Environment.Version}; work folder {work.FullName}");
-        try
+        return await BenchRun.InTempFolderAsync("pipeline", async work =>
         {
             var model = BenchModel.Train(corpus, work.FullName, epochs);
 
@@ -65,7 +60,7 @@ public static class PipelineBenchmark
 
             var report = new
             {
-                machine = new { cores = Environment.ProcessorCount, os = RuntimeInformation.OSDescription, dotnet = Environment.Version.ToString() },
+                machine = BenchRun.Machine,
                 rawBrokerMessagesPerSecond = raw,
                 batched = new { batched.Items, batched.ItemsPerSecond, batched.AcceptedPerSecond, batched.IndexedSeconds },
                 perItem = new { perItem.Items, perItem.ItemsPerSecond, perItem.IndexedSeconds },
@@ -74,8 +69,7 @@ public static class PipelineBenchmark
                 search = new { search.Clients, search.Requests, search.QueriesPerSecond, search.P50Ms, search.P99Ms, search.MaxMs, search.Errors, search.EmptyAnswers, indexedItems = items },
                 freshness = new { fresh.Rate, fresh.AchievedRate, fresh.Items, fresh.P50Ms, fresh.P99Ms, fresh.MaxMs },
             };
-            Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(jsonPath))!);
-            await File.WriteAllTextAsync(jsonPath, JsonSerializer.Serialize(report, new JsonSerializerOptions { WriteIndented = true }));
+            var written = await BenchRun.WriteJsonAsync(jsonPath, report);
 
             Console.WriteLine();
             Console.WriteLine("| figure | measured | target |");
@@ -85,17 +79,8 @@ public static class PipelineBenchmark
             Console.WriteLine($"| broker alone, one message per item | {raw:N0} messages/s (batched pipeline is {batched.ItemsPerSecond / raw:F2}x) | - |");
             Console.WriteLine($"| freshness at {freshRate:N0} items/s | p50 {fresh.P50Ms:F0} ms, p99 {fresh.P99Ms:F0} ms | p99 <= 2,000 ms |");
             Console.WriteLine($"| search over HTTP, {items:N0} items, {searchClients} clients | p50 {search.P50Ms:F1} ms, p99 {search.P99Ms:F1} ms, {search.QueriesPerSecond:N0} q/s | p99 <= 25 ms |");
-            Console.WriteLine($"results: {Path.GetFullPath(jsonPath)}");
+            Console.WriteLine($"results: {written}");
             return 0;
-        }
-        catch (Exception ex) when (ex is not BenchUsageException)
-        {
-            Console.Error.WriteLine($"pipeline benchmark failed: {ex}");
-            return 1;
-        }
-        finally
-        {
-            work.Delete(recursive: true);
-        }
+        });
     }
 }

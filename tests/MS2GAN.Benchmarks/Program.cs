@@ -7,6 +7,7 @@ var verbs = new Dictionary<string, Func<BenchArgs, Task<int>>>(StringComparer.Or
     ["pipeline"] = PipelineBenchmark.RunAsync,
     ["hnsw"] = HnswBenchmark.RunAsync,
     ["exact"] = ExactBenchmark.RunAsync,
+    ["reindex"] = ReindexBenchmark.RunAsync,
 };
 
 if (args.Length == 0 || !verbs.TryGetValue(args[0], out var run))

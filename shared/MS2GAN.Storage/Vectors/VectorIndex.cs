@@ -819,7 +819,7 @@ internal sealed class VectorIndex : IDisposable
     private static InvalidDataException Corrupt(string path) =>
         new($"Vector snapshot '{path}' is corrupt or was written for other dimensions.");
 
-    private void AppendToLog(byte[] payload)
+    private void AppendToLog(ReadOnlySpan<byte> payload)
     {
         FrameIO.Write(_log, payload);
         _log.Flush(flushToDisk: true);
@@ -939,9 +939,12 @@ internal sealed class VectorIndex : IDisposable
         Flush();
     }
 
-    private byte[] EncodeUpsert(long seq, PreparedRecord[] records)
+    private ArraySegment<byte> EncodeUpsert(long seq, PreparedRecord[] records)
     {
-        using var buffer = new MemoryStream();
+        // Sized for the vectors up front and handed over without a copy: a batch is megabytes (a reindex page of 1,000
+        // items is 2 MB), and growing by doubling then copying out allocated several times that on the large object
+        // heap, which forced full collections.
+        using var buffer = new MemoryStream(16 + (records.Length * (64 + (sizeof(float) * (_dimS + _dimC)))));
         using var writer = new BinaryWriter(buffer, Encoding.UTF8);
         writer.Write(OpUpsert);
         writer.Write(seq);
@@ -952,7 +955,7 @@ internal sealed class VectorIndex : IDisposable
         }
 
         writer.Flush();
-        return buffer.ToArray();
+        return new ArraySegment<byte>(buffer.GetBuffer(), 0, (int)buffer.Length);
     }
 
     private static byte[] EncodeDelete(long seq, string itemId)
