@@ -117,19 +117,19 @@ public sealed class Reindexer(
     // items are written again from their current content.
     private async Task ReconcileAsync(ServedModel target, string indexName, List<ItemRecord> written, CancellationToken cancellationToken)
     {
-        var now = (await items.GetManyAsync(written.Select(item => item.Id), cancellationToken)).ToDictionary(item => item.Id);
-        foreach (var gone in written.Where(item => !now.ContainsKey(item.Id)))
+        var hashes = await items.GetContentHashesAsync(written.Select(item => item.Id), cancellationToken);
+        foreach (var gone in written.Where(item => !hashes.ContainsKey(item.Id)))
         {
             await vectors.DeleteItemAsync(indexName, gone.Id, cancellationToken);
         }
-        var replaced = written.Where(item => now.TryGetValue(item.Id, out var current) && current.ContentHash != item.ContentHash)
-            .Select(item => now[item.Id]).ToList();
-        if (replaced.Count > 0)
+        var changed = written.Where(item => hashes.TryGetValue(item.Id, out var hash) && hash != item.ContentHash).Select(item => item.Id).ToList();
+        if (changed.Count > 0)
         {
-            foreach (var item in replaced)
+            foreach (var id in changed)
             {
-                await vectors.DeleteItemAsync(indexName, item.Id, cancellationToken);
+                await vectors.DeleteItemAsync(indexName, id, cancellationToken);
             }
+            var replaced = (await items.GetManyAsync(changed, cancellationToken)).ToList();
             var records = Encode(target, replaced);
             if (records.Count > 0)
             {

@@ -24,6 +24,9 @@ internal sealed class TimedItemStore(IItemStore inner, StageClock clock) : IItem
     public Task<IReadOnlyList<ItemRecord>> GetManyAsync(IEnumerable<string> ids, CancellationToken cancellationToken = default) =>
         clock.TimeAsync(ReadsById, () => inner.GetManyAsync(ids, cancellationToken));
 
+    public Task<IReadOnlyDictionary<string, string>> GetContentHashesAsync(IEnumerable<string> ids, CancellationToken cancellationToken = default) =>
+        clock.TimeAsync(ReadsById, () => inner.GetContentHashesAsync(ids, cancellationToken));
+
     public Task<bool> DeleteAsync(string id, CancellationToken cancellationToken = default) => inner.DeleteAsync(id, cancellationToken);
 
     public Task<bool> SetCachedFeaturesAsync(string id, string expectedContentHash, float[]? imageFeatures, string? imageFeatureSpace,

@@ -37,6 +37,9 @@ public sealed class CrashingItemStore(IItemStore inner, int crashOnMarkIndexedCa
     public Task<IReadOnlyList<ItemRecord>> GetManyAsync(IEnumerable<string> ids, CancellationToken cancellationToken = default) =>
         inner.GetManyAsync(ids, cancellationToken);
 
+    public Task<IReadOnlyDictionary<string, string>> GetContentHashesAsync(IEnumerable<string> ids, CancellationToken cancellationToken = default) =>
+        inner.GetContentHashesAsync(ids, cancellationToken);
+
     public Task<bool> DeleteAsync(string id, CancellationToken cancellationToken = default) =>
         inner.DeleteAsync(id, cancellationToken);
 

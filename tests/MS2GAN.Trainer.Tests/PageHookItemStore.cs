@@ -48,6 +48,9 @@ public sealed class PageHookItemStore(IItemStore inner, int pageSize, Func<int, 
     public Task<IReadOnlyList<ItemRecord>> GetManyAsync(IEnumerable<string> ids, CancellationToken cancellationToken = default) =>
         inner.GetManyAsync(ids, cancellationToken);
 
+    public Task<IReadOnlyDictionary<string, string>> GetContentHashesAsync(IEnumerable<string> ids, CancellationToken cancellationToken = default) =>
+        inner.GetContentHashesAsync(ids, cancellationToken);
+
     public Task<bool> DeleteAsync(string id, CancellationToken cancellationToken = default) => inner.DeleteAsync(id, cancellationToken);
 
     public Task<bool> SetCachedFeaturesAsync(string id, string expectedContentHash, float[]? imageFeatures, string? imageFeatureSpace,

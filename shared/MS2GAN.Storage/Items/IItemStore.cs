@@ -26,6 +26,12 @@ public interface IItemStore
     /// <summary>The items with these ids that exist, in the order of <paramref name="ids"/>, each once.</summary>
     Task<IReadOnlyList<ItemRecord>> GetManyAsync(IEnumerable<string> ids, CancellationToken cancellationToken = default);
 
+    /// <summary>
+    /// The content hash of each of these items that exists (missing ids are left out): a cheap check that items are
+    /// still there and unchanged, without reading their content.
+    /// </summary>
+    Task<IReadOnlyDictionary<string, string>> GetContentHashesAsync(IEnumerable<string> ids, CancellationToken cancellationToken = default);
+
     /// <summary>Removes an item; false when there was none. Its media is the caller's to delete.</summary>
     Task<bool> DeleteAsync(string id, CancellationToken cancellationToken = default);
 

@@ -123,14 +123,32 @@ public sealed class SqliteItemStore : IItemStore, IDisposable
     public Task<IReadOnlyList<ItemRecord>> GetManyAsync(IEnumerable<string> ids, CancellationToken cancellationToken = default)
     {
         var wanted = ItemValidation.DistinctIds(ids);
-        if (wanted.Count == 0)
-        {
-            return Task.FromResult<IReadOnlyList<ItemRecord>>([]);
-        }
-
         var found = new Dictionary<string, ItemRecord>(StringComparer.Ordinal);
+        SelectByIds(wanted, Columns, reader =>
+        {
+            var item = ReadItem(reader);
+            found[item.Id] = item;
+        }, cancellationToken);
+        IReadOnlyList<ItemRecord> ordered = [.. wanted.Where(found.ContainsKey).Select(id => found[id])];
+        return Task.FromResult(ordered);
+    }
+
+    /// <inheritdoc />
+    public Task<IReadOnlyDictionary<string, string>> GetContentHashesAsync(IEnumerable<string> ids, CancellationToken cancellationToken = default)
+    {
+        var found = new Dictionary<string, string>(StringComparer.Ordinal);
+        SelectByIds(ItemValidation.DistinctIds(ids), "id, content_hash", reader => found[reader.GetString(0)] = reader.GetString(1), cancellationToken);
+        return Task.FromResult<IReadOnlyDictionary<string, string>>(found);
+    }
+
+    private void SelectByIds(IReadOnlyList<string> ids, string columns, Action<SqliteDataReader> read, CancellationToken cancellationToken)
+    {
+        if (ids.Count == 0)
+        {
+            return;
+        }
         using var connection = Open();
-        foreach (var chunk in wanted.Chunk(MaxIdsPerQuery))
+        foreach (var chunk in ids.Chunk(MaxIdsPerQuery))
         {
             cancellationToken.ThrowIfCancellationRequested();
             using var command = connection.CreateCommand();
@@ -140,16 +158,13 @@ public sealed class SqliteItemStore : IItemStore, IDisposable
                 names[i] = "$id" + i.ToString(System.Globalization.CultureInfo.InvariantCulture);
                 command.Parameters.AddWithValue(names[i], chunk[i]);
             }
-            command.CommandText = $"SELECT {Columns} FROM items WHERE id IN ({string.Join(", ", names)});";
+            command.CommandText = $"SELECT {columns} FROM items WHERE id IN ({string.Join(", ", names)});";
             using var reader = command.ExecuteReader();
             while (reader.Read())
             {
-                var item = ReadItem(reader);
-                found[item.Id] = item;
+                read(reader);
             }
         }
-        IReadOnlyList<ItemRecord> ordered = [.. wanted.Where(found.ContainsKey).Select(id => found[id])];
-        return Task.FromResult(ordered);
     }
 
     /// <inheritdoc />

@@ -180,6 +180,20 @@ public abstract class ItemStoreConformanceTests
     }
 
     [StoreFact]
+    public async Task Content_hashes_are_read_for_the_items_that_exist()
+    {
+        await Store.UpsertManyAsync([Item("a", "hash-a"), Item("b", "hash-b")]);
+        await Store.UpsertAsync(Item("b", "hash-b2"));
+
+        var hashes = await Store.GetContentHashesAsync(["b", "missing", "a", "b"]);
+
+        Assert.Equal(2, hashes.Count);
+        Assert.Equal("hash-a", hashes["a"]);
+        Assert.Equal("hash-b2", hashes["b"]);
+        Assert.Empty(await Store.GetContentHashesAsync([]));
+    }
+
+    [StoreFact]
     public async Task Lists_ids_page_by_page_in_ordinal_order()
     {
         string[] ids = ["b", "B", "a-1", "a", "a:2", "Z", "0", "a.0"];

@@ -240,6 +240,19 @@ public sealed class ElasticsearchItemStore : IItemStore
     }
 
     /// <inheritdoc />
+    public async Task<IReadOnlyDictionary<string, string>> GetContentHashesAsync(IEnumerable<string> ids, CancellationToken cancellationToken = default)
+    {
+        var wanted = ItemValidation.DistinctIds(ids);
+        if (wanted.Count == 0)
+        {
+            return new Dictionary<string, string>();
+        }
+        await EnsureIndexAsync(cancellationToken).ConfigureAwait(false);
+        return (await ReadVersionsAsync(wanted, cancellationToken).ConfigureAwait(false))
+            .ToDictionary(pair => pair.Key, pair => pair.Value.ContentHash, StringComparer.Ordinal);
+    }
+
+    /// <inheritdoc />
     public async Task<bool> DeleteAsync(string id, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(id);
