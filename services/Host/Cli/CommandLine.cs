@@ -17,6 +17,7 @@ public static class CommandLine
         root.Subcommands.Add(RetrainCommand.Create());
         root.Subcommands.Add(RollbackCommand.Create());
         root.Subcommands.Add(ModelsCommand.Create());
+        root.Subcommands.Add(ReplayErrorsCommand.Create());
         return root;
     }
 }
