@@ -100,6 +100,22 @@ public sealed class RabbitMqBroker
         }
     }
 
+    /// <summary>
+    /// Stops the node's RabbitMQ application (every connection drops), waits <paramref name="outage"/>, starts it again and
+    /// waits until it is up: a broker restart for the fault tests. Needs the rabbitmqctl of the private test node.
+    /// </summary>
+    public async Task RestartAsync(TimeSpan outage)
+    {
+        if (Control is null)
+        {
+            throw new InvalidOperationException("restarting the broker needs MS2GAN_TEST_RABBITMQCTL (infra/scripts/test.sh sets it)");
+        }
+        await RunControlAsync("stop_app");
+        await Task.Delay(outage);
+        await RunControlAsync("start_app");
+        await RunControlAsync("await_startup");
+    }
+
     private async Task RunControlAsync(params string[] arguments)
     {
         var start = new ProcessStartInfo(Control!)
