@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The fault-injection suite in full (issue 6): the encoder killed with SIGKILL five times during a 20,000-item ingest,
-# RabbitMQ restarted mid-ingest, a vector store outage re-driven by `ms2gan replay-errors`. Each case prints a row
+# RabbitMQ restarted mid-ingest, a vector store outage re-driven by `ms2gan replay-errors`, a poison message in the
+# encoder's queue. Each case prints a row
 # (sent, acknowledged, indexed, lost, duplicated, recovery); the table is written to artifacts/faults/results.md.
 # CI runs the same tests in their short form (2,000 items, 2 kills) as part of infra/scripts/test.sh.
 #
