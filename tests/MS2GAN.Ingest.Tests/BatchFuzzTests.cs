@@ -27,15 +27,13 @@ public sealed class BatchFuzzTests(IngestApiFactory factory) : IClassFixture<Ing
             content.Headers.ContentType = new MediaTypeHeaderValue("application/x-ndjson");
             using var response = await client.PostAsync("/v1/items/batch", content);
             var text = await response.Content.ReadAsStringAsync();
-            var status = (int)response.StatusCode;
             if (response.StatusCode == HttpStatusCode.OK)
             {
                 AssertEachLineAnswered(JsonDocument.Parse(text).RootElement);
             }
             else
             {
-                Assert.True(status is >= 400 and < 500, $"answered {status}: {text}");
-                AssertProblem(response, text);
+                ProblemAssert.IsClientError(response, text);
             }
         }, TimeSpan.FromSeconds(10));
     }
@@ -90,34 +88,7 @@ public sealed class BatchFuzzTests(IngestApiFactory factory) : IClassFixture<Ing
         {
             Assert.True(rejected.GetProperty("line").GetInt32() > 0);
             Assert.False(string.IsNullOrWhiteSpace(rejected.GetProperty("reason").GetString()), $"no reason: {rejected}");
-            AssertNamesAFieldWithMessages(rejected.GetProperty("errors"));
+            ProblemAssert.NamesFieldsWithMessages(rejected.GetProperty("errors"));
         }
-    }
-
-    private static void AssertProblem(HttpResponseMessage response, string text)
-    {
-        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
-        var problem = JsonDocument.Parse(text).RootElement;
-        Assert.Equal((int)response.StatusCode, problem.GetProperty("status").GetInt32());
-        Assert.False(string.IsNullOrWhiteSpace(problem.GetProperty("title").GetString()), $"no title: {text}");
-        if (problem.TryGetProperty("errors", out var errors))
-        {
-            AssertNamesAFieldWithMessages(errors);
-        }
-        else
-        {
-            Assert.False(string.IsNullOrWhiteSpace(problem.GetProperty("detail").GetString()), $"no detail: {text}");
-        }
-    }
-
-    private static void AssertNamesAFieldWithMessages(JsonElement errors)
-    {
-        var fields = errors.EnumerateObject().ToList();
-        Assert.True(fields.Count > 0, $"no field named: {errors}");
-        Assert.All(fields, field =>
-        {
-            Assert.False(string.IsNullOrWhiteSpace(field.Name), $"an empty field name: {errors}");
-            Assert.All(field.Value.EnumerateArray(), message => Assert.False(string.IsNullOrWhiteSpace(message.GetString()), $"an empty message: {errors}"));
-        });
     }
 }
