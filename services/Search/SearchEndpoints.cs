@@ -76,7 +76,7 @@ public static class SearchEndpoints
         {
             form = await http.ReadFormAsync(cancellationToken);
         }
-        catch (Exception ex) when (ex is InvalidDataException or IOException)
+        catch (Exception ex) when (ex is InvalidDataException or IOException and not BadHttpRequestException)
         {
             // A broken multipart body is the client's mistake (missing boundary, body cut short), not the server's.
             throw new SearchRequestException("body", $"the multipart body could not be read: {ex.Message}");
