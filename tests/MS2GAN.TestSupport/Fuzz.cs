@@ -53,7 +53,8 @@ public static class Fuzz
     }
 
     /// <summary>The random source of case <paramref name="index"/> of a run seeded with <paramref name="seed"/>.</summary>
-    public static Random CaseRandom(int seed, int index) => new(HashCode.Combine(seed, index) ^ (seed * 7919) ^ index);
+    /// <remarks>Not <see cref="HashCode"/>: it is seeded anew in each process, and the case must be rebuilt in another.</remarks>
+    public static Random CaseRandom(int seed, int index) => new(unchecked((seed * 1_000_003) + index));
 
     /// <summary>
     /// One to four mutations of <paramref name="valid"/> (bit flips, truncation, insertion, deletion, duplication,
