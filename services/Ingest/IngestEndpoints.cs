@@ -194,8 +194,10 @@ public static class IngestEndpoints
         {
             form = await request.ReadFormAsync(cancellationToken);
         }
-        catch (InvalidDataException exception)
+        catch (Exception exception) when (exception is InvalidDataException or IOException and not BadHttpRequestException)
         {
+            // The form reader throws IOException for a body without the boundary or cut short: the client's mistake.
+            // BadHttpRequestException (an IOException too: body over the limit) keeps its own status, answered below.
             errors["body"] = [$"The multipart body could not be read: {exception.Message}"];
             return (null, null, errors);
         }

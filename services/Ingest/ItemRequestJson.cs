@@ -109,7 +109,9 @@ internal static class ItemRequestJson
         {
             rest = rest[1..];
             var end = rest.IndexOfAny('.', '[');
-            return (end < 0 ? rest : rest[..end]).ToString();
+            var field = end < 0 ? rest : rest[..end];
+            // A property named "" gives the path "$.": there is no field to name.
+            return field.IsEmpty ? BodyKey : field.ToString();
         }
         return BodyKey;
     }

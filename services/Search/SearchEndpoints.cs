@@ -71,7 +71,16 @@ public static class SearchEndpoints
 
     private static async Task<SearchRequest> FromFormAsync(HttpRequest http, CancellationToken cancellationToken)
     {
-        var form = await http.ReadFormAsync(cancellationToken);
+        IFormCollection form;
+        try
+        {
+            form = await http.ReadFormAsync(cancellationToken);
+        }
+        catch (Exception ex) when (ex is InvalidDataException or IOException and not BadHttpRequestException)
+        {
+            // A broken multipart body is the client's mistake (missing boundary, body cut short), not the server's.
+            throw new SearchRequestException("body", $"the multipart body could not be read: {ex.Message}");
+        }
         var file = form.Files.GetFile("image") ?? throw new SearchRequestException("image", "a multipart search needs an 'image' file part");
         using var buffer = new MemoryStream();
         await file.CopyToAsync(buffer, cancellationToken);

@@ -82,4 +82,17 @@ public sealed class BadInputTests(IngestApiFactory factory) : IClassFixture<Inge
         await response.ProblemAsync(HttpStatusCode.RequestEntityTooLarge);
         Assert.Null(await factory.Items.GetAsync(id));
     }
+
+    [Theory]
+    [InlineData("not a multipart body at all")]
+    [InlineData("--fuzz-boundary\r\nContent-Disposition: form-data; name=\"image\"; filename=\"q.png\"\r\n\r\n\x89PNG")]
+    public async Task A_broken_multipart_body_is_a_400_naming_the_body(string body)
+    {
+        using var content = new StringContent(body);
+        content.Headers.ContentType = System.Net.Http.Headers.MediaTypeHeaderValue.Parse("multipart/form-data; boundary=fuzz-boundary");
+
+        var response = await factory.Client.PostAsync("/v1/items", content);
+
+        await response.ValidationProblemAsync("body");
+    }
 }

@@ -13,12 +13,11 @@ internal static class NpyDataReader
 
     /// <summary>
     /// Reads the data that follows <paramref name="header"/> into <paramref name="destination"/>
-    /// (row-major, one element per slot) and checks the file holds exactly that much data.
+    /// (row-major, one element per slot); a file that ends early is reported as truncated.
     /// </summary>
     public static void Read<T>(Stream stream, NpyHeader header, Span<T> destination, string path)
         where T : unmanaged, INumberBase<T>
     {
-        CheckLength(stream, header, path);
         // Fortran order only differs from C order once there are two dimensions.
         var transpose = header.FortranOrder && header.Shape.Length == 2;
         if (!transpose && BitConverter.IsLittleEndian && StoredAs<T>(header.ElementType))
@@ -116,7 +115,8 @@ internal static class NpyDataReader
         _ => false,
     };
 
-    private static void CheckLength(Stream stream, NpyHeader header, string path)
+    /// <summary>Checks a seekable file holds exactly the data <paramref name="header"/> promises, before any buffer is sized by it.</summary>
+    public static void CheckLength(Stream stream, NpyHeader header, string path)
     {
         if (!stream.CanSeek)
         {

@@ -15,7 +15,7 @@ public static class NpyReader
     public static FeatureMatrix ReadMatrix(string path)
     {
         using var stream = Open(path);
-        var header = NpyHeaderReader.Read(stream, path);
+        var header = ReadHeader(stream, path);
         if (header.Shape.Length != 2)
         {
             throw new DataFormatException(path, $"expected a 2-D array, found a {header.Shape.Length}-D array of shape {header.ShapeText}");
@@ -34,13 +34,21 @@ public static class NpyReader
     public static int[] ReadLabels(string path)
     {
         using var stream = Open(path);
-        var header = NpyHeaderReader.Read(stream, path);
+        var header = ReadHeader(stream, path);
         // double holds every int32 and float exactly; int64 labels past 2^53 are rejected as too large anyway.
         var values = new double[header.ElementCount];
         NpyDataReader.Read(stream, header, values.AsSpan(), path);
         return header.Shape.Length == 1
             ? ToLabels(values, path)
             : FromOneHot(values, header.Rows, header.Columns, path);
+    }
+
+    // The length is checked before the buffer is allocated: a few bytes claiming (40000, 50000) must not cost gigabytes.
+    private static NpyHeader ReadHeader(FileStream stream, string path)
+    {
+        var header = NpyHeaderReader.Read(stream, path);
+        NpyDataReader.CheckLength(stream, header, path);
+        return header;
     }
 
     private static int[] ToLabels(double[] values, string path)

@@ -13,7 +13,14 @@ namespace MS2GAN.Features.Data;
 /// </remarks>
 internal sealed class PythonLiteralParser(string text, string path)
 {
+    // numpy writes a dictionary holding one tuple; the limit keeps '((((...' from recursing off the stack.
+    private const int MaxDepth = 32;
+
+    // The header is quoted in errors up to this many characters: enough to see the problem, not 64 KB of it.
+    private const int MaxQuoted = 200;
+
     private int _position;
+    private int _depth;
 
     /// <summary>Parses <paramref name="text"/> as one literal followed only by whitespace.</summary>
     public static object? Parse(string text, string path)
@@ -36,16 +43,33 @@ internal sealed class PythonLiteralParser(string text, string path)
             throw Error("the header ends too early");
         }
         var c = text[_position];
+        if (c is '{' or '(' or '[' && _depth >= MaxDepth)
+        {
+            throw Error($"literals nested too deeply (more than {MaxDepth} levels)");
+        }
         return c switch
         {
-            '{' => ParseDict(),
-            '(' => ParseSequence(')'),
-            '[' => ParseSequence(']'),
+            '{' => Nested(ParseDict),
+            '(' => Nested(() => ParseSequence(')')),
+            '[' => Nested(() => ParseSequence(']')),
             '\'' or '"' => ParseString(),
             _ when c is '-' or '+' || char.IsAsciiDigit(c) => ParseInteger(),
             _ when char.IsAsciiLetter(c) => ParseName(),
             _ => throw Error($"unexpected character '{c}'"),
         };
+    }
+
+    private T Nested<T>(Func<T> parse)
+    {
+        _depth++;
+        try
+        {
+            return parse();
+        }
+        finally
+        {
+            _depth--;
+        }
     }
 
     private Dictionary<string, object?> ParseDict()
@@ -187,6 +211,13 @@ internal sealed class PythonLiteralParser(string text, string path)
         }
     }
 
-    private DataFormatException Error(string what) =>
-        new(path, $"malformed header ({what} at character {_position}): {text.TrimEnd()}");
+    private DataFormatException Error(string what)
+    {
+        var quoted = text.TrimEnd();
+        if (quoted.Length > MaxQuoted)
+        {
+            quoted = $"{quoted[..MaxQuoted]}... ({quoted.Length} characters)";
+        }
+        return new(path, $"malformed header ({what} at character {_position}): {quoted}");
+    }
 }
