@@ -16,6 +16,10 @@ public static class SoakBenchmark
     private const double WarmupShare = 0.2;
     private const double DrainSeconds = 120;
 
+    // The stores and the broker's queue grow with every item (a 10-minute run at 2,000 items/s filled 21 GB on a
+    // shared machine): below this much free space the load stops early, and the report says so.
+    private const long MinFreeDiskBytes = 3L << 30;
+
     public static async Task<int> RunAsync(BenchArgs args)
     {
         var givenRate = args.Int("rate", 0, 0);
@@ -54,9 +58,11 @@ public static class SoakBenchmark
                 $"(pause {searchPause.TotalMilliseconds:F0} ms), {minutes} min, a sample every {sampleSeconds} s, warm-up {warmupSeconds / 60:F1} min");
             var (indexedBefore, failedBefore, _) = await run.CountAsync();
             var load = new SoakLoad(run, corpus, rate, batchLines, searchClients, searchPause);
+            var disk = new DriveInfo(work.FullName);
+            using var stop = new CancellationTokenSource();
             var samples = new List<SoakSample>();
             var watch = Stopwatch.StartNew();
-            var loading = load.RunAsync(duration);
+            var loading = load.RunAsync(duration, stop.Token);
             var previous = (Seconds: 0.0, Accepted: 0L, Indexed: 0L);
             async Task<SoakSample> SampleAsync()
             {
@@ -66,7 +72,7 @@ public static class SoakBenchmark
                 var sample = Sample(seconds, accepted, indexed - indexedBefore, failed - failedBefore, previous, load, indexed * bytesPerItem);
                 previous = (seconds, accepted, sample.Indexed);
                 samples.Add(sample);
-                Console.WriteLine($"  {seconds,5:F0} s: working set {sample.WorkingSetMb:N0} MB, GC heap {sample.GcHeapMb:N0} MB (vectors ~{sample.VectorDataMb:N0} MB), " +
+                Console.WriteLine($"  {seconds,5:F0} s: working set {sample.WorkingSetMb:N0} MB, GC heap {sample.GcHeapMb:N0} MB of {sample.GcCommittedMb:N0} committed (vectors ~{sample.VectorDataMb:N0} MB), " +
                     $"accepted {sample.AcceptedPerSecond:N0}/s, indexed {sample.IndexedPerSecond:N0}/s, lag {sample.Lag:N0}, " +
                     $"errors {sample.IngestErrors}+{sample.SearchErrors}, search p50 {sample.SearchP50Ms:F1} ms p99 {sample.SearchP99Ms:F1} ms ({sample.Searches})");
                 return sample;
@@ -80,6 +86,11 @@ public static class SoakBenchmark
                 {
                     ended = await Task.WhenAny(timer.WaitForNextTickAsync().AsTask(), loading) == loading;
                     await SampleAsync();
+                    if (!stop.IsCancellationRequested && disk.AvailableFreeSpace < MinFreeDiskBytes)
+                    {
+                        Console.WriteLine($"  stopping the load early: {disk.AvailableFreeSpace / (1024.0 * 1024 * 1024):F1} GB left on {disk.Name}");
+                        await stop.CancelAsync();
+                    }
                 }
             }
             await loading;
@@ -126,6 +137,7 @@ public static class SoakBenchmark
                 measuredMaximumItemsPerSecond = measuredMaximum,
                 rate,
                 minutes,
+                stoppedEarlyForDiskSpace = stop.IsCancellationRequested,
                 batchLines,
                 searchClients,
                 searchPauseMs = searchPause.TotalMilliseconds,

@@ -31,10 +31,11 @@ internal sealed class SoakLoad(PipelineRun run, SyntheticCorpus corpus, int rate
     public long EmptyAnswers => Interlocked.Read(ref _emptyAnswers);
 
     /// <summary>Runs both loads for <paramref name="duration"/>; returns once the last request has answered.</summary>
-    public Task RunAsync(TimeSpan duration)
+    /// <remarks><paramref name="stop"/> ends both loads early.</remarks>
+    public Task RunAsync(TimeSpan duration, CancellationToken stop)
     {
         var bodies = SearchLoad.QueryBodies(corpus);
-        return Task.WhenAll([IngestAsync(duration), .. Enumerable.Range(0, searchClients).Select(c => Task.Run(() => SearchAsync(c, bodies, duration)))]);
+        return Task.WhenAll([IngestAsync(duration, stop), .. Enumerable.Range(0, searchClients).Select(c => Task.Run(() => SearchAsync(c, bodies, duration, stop)))]);
     }
 
     /// <summary>Search latencies (ms) since the previous call.</summary>
@@ -57,13 +58,13 @@ internal sealed class SoakLoad(PipelineRun run, SyntheticCorpus corpus, int rate
         }
     }
 
-    private async Task IngestAsync(TimeSpan duration)
+    private async Task IngestAsync(TimeSpan duration, CancellationToken stop)
     {
         using var slots = new SemaphoreSlim(MaxRequestsInFlight);
         var batches = 0;
         var watch = Stopwatch.StartNew();
         using var timer = new PeriodicTimer(TimeSpan.FromMilliseconds(50));
-        while (watch.Elapsed < duration && await timer.WaitForNextTickAsync())
+        while (watch.Elapsed < duration && !stop.IsCancellationRequested && await timer.WaitForNextTickAsync())
         {
             // Batches due by now at the rate, however late this tick is: the average rate stays exact.
             var due = (int)(watch.Elapsed.TotalSeconds * rate / batchLines) - batches;
@@ -101,11 +102,11 @@ internal sealed class SoakLoad(PipelineRun run, SyntheticCorpus corpus, int rate
         }
     }
 
-    private async Task SearchAsync(int client, byte[][] bodies, TimeSpan duration)
+    private async Task SearchAsync(int client, byte[][] bodies, TimeSpan duration, CancellationToken stop)
     {
         var watch = Stopwatch.StartNew();
         var i = client * 97;
-        while (watch.Elapsed < duration)
+        while (watch.Elapsed < duration && !stop.IsCancellationRequested)
         {
             var start = Stopwatch.GetTimestamp();
             var (ok, hits, error) = (false, 0, "answered other than 200");
