@@ -11,14 +11,8 @@
 # status is non-zero only when the benchmark could not run.
 #   bash infra/scripts/bench-pipeline.sh [--items N] [--clients N] [--search-clients N] [--fresh-rate N] ...
 set -euo pipefail
-REPO_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
-cd "$REPO_ROOT"
-
-log() { printf '==> %s\n' "$*"; }
-fail() { printf 'bench-pipeline.sh: %s\n' "$*" >&2; }
-
+# shellcheck source=lib/bench-verb.sh
+. "$(dirname "${BASH_SOURCE[0]}")/lib/bench-verb.sh"
 RABBITMQ_STATE_DIR="$REPO_ROOT/artifacts/rabbitmq-bench"
 RABBITMQ_NODE="ms2gan-bench@localhost"
-# shellcheck source=lib/bench-verb.sh
-. "$REPO_ROOT/infra/scripts/lib/bench-verb.sh"
 run_bench_verb pipeline "$@"
