@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Benchmark: the event-driven pipeline over a real RabbitMQ, in feature mode (issue 3's figures).
-# Starts a private RabbitMQ node (infra/scripts/lib/rabbitmq.sh; its own name, loopback ports and data
+# Starts a private RabbitMQ node (infra/scripts/lib/rabbitmq.sh through lib/bench-verb.sh; its own name, loopback ports and data
 # in artifacts/rabbitmq-bench, stopped on exit), then runs `MS2GAN.Benchmarks pipeline`:
 #   1. the broker alone, one message per item (MassTransit publish with confirms, plain consumer);
 #   2. HTTP ingest to searchable with the default settings (one message per chunk of a batch);
@@ -11,21 +11,8 @@
 # status is non-zero only when the benchmark could not run.
 #   bash infra/scripts/bench-pipeline.sh [--items N] [--clients N] [--search-clients N] [--fresh-rate N] ...
 set -euo pipefail
-REPO_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
-cd "$REPO_ROOT"
-
-log() { printf '==> %s\n' "$*"; }
-fail() { printf 'bench-pipeline.sh: %s\n' "$*" >&2; }
-
+# shellcheck source=lib/bench-verb.sh
+. "$(dirname "${BASH_SOURCE[0]}")/lib/bench-verb.sh"
 RABBITMQ_STATE_DIR="$REPO_ROOT/artifacts/rabbitmq-bench"
 RABBITMQ_NODE="ms2gan-bench@localhost"
-# shellcheck source=lib/rabbitmq.sh
-. "$REPO_ROOT/infra/scripts/lib/rabbitmq.sh"
-
-export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
-log "building the benchmarks"
-dotnet build tests/MS2GAN.Benchmarks -c Release --nologo -v quiet -clp:ErrorsOnly
-ensure_rabbitmq
-mkdir -p artifacts/bench
-dotnet tests/MS2GAN.Benchmarks/bin/Release/net10.0/linux-x64/MS2GAN.Benchmarks.dll pipeline \
-    --json artifacts/bench/pipeline.json "$@" 2>&1 | tee artifacts/bench/pipeline.log
+run_bench_verb pipeline "$@"

@@ -12,7 +12,7 @@ public sealed record BenchBroker(string Host, int Port, string Username, string 
     {
         static string Required(string name) => Environment.GetEnvironmentVariable(name) is { Length: > 0 } value
             ? value
-            : throw new BenchUsageException($"{name} is not set: run through infra/scripts/bench-pipeline.sh, which starts a RabbitMQ node and sets it");
+            : throw new BenchUsageException($"{name} is not set: run through infra/scripts/bench-pipeline.sh or bench-soak.sh, which start a RabbitMQ node and set it");
 
         return new BenchBroker(
             Required("MS2GAN_TEST_RABBITMQ_HOST"),

@@ -1,5 +1,6 @@
 using System.Runtime.InteropServices;
 using System.Text.Json;
+using System.Text.Json.Serialization;
 
 namespace MS2GAN.Benchmarks;
 
@@ -32,12 +33,15 @@ internal static class BenchRun
         }
     }
 
-    /// <summary>Writes the report as indented JSON, creating the folder; returns the file's full path.</summary>
+    /// <summary>
+    /// Writes the report as indented JSON, creating the folder; returns the file's full path. A figure with nothing
+    /// to measure (a percentile of no requests) is NaN, written as "NaN".
+    /// </summary>
     public static async Task<string> WriteJsonAsync(string path, object report)
     {
         var fullPath = Path.GetFullPath(path);
         Directory.CreateDirectory(Path.GetDirectoryName(fullPath)!);
-        await File.WriteAllTextAsync(fullPath, JsonSerializer.Serialize(report, new JsonSerializerOptions { WriteIndented = true }));
+        await File.WriteAllTextAsync(fullPath, JsonSerializer.Serialize(report, new JsonSerializerOptions { WriteIndented = true, NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals }));
         return fullPath;
     }
 }

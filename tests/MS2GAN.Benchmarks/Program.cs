@@ -8,6 +8,7 @@ var verbs = new Dictionary<string, Func<BenchArgs, Task<int>>>(StringComparer.Or
     ["hnsw"] = HnswBenchmark.RunAsync,
     ["exact"] = ExactBenchmark.RunAsync,
     ["reindex"] = ReindexBenchmark.RunAsync,
+    ["soak"] = SoakBenchmark.RunAsync,
 };
 
 if (args.Length == 0 || !verbs.TryGetValue(args[0], out var run))

@@ -18,12 +18,7 @@ public static class SearchLoad
 
     public static async Task<Result> RunAsync(PipelineRun run, SyntheticCorpus corpus, int clients, TimeSpan duration)
     {
-        var bodies = Enumerable.Range(0, 1000).Select(i => Encoding.UTF8.GetBytes(JsonSerializer.Serialize(new
-        {
-            query = new { features = corpus.Item(seed: 77, i).Text, modality = "text" },
-            target = "image",
-            k = 10,
-        }))).ToArray();
+        var bodies = QueryBodies(corpus);
 
         for (var i = 0; i < 100; i++)
         {
@@ -59,7 +54,17 @@ public static class SearchLoad
             Percentiles.Of(sorted, 50), Percentiles.Of(sorted, 99), sorted[^1]);
     }
 
-    private static async Task<(bool Ok, int Hits)> SearchOnceAsync(PipelineRun run, byte[] body)
+    /// <summary>The request bodies the clients cycle through: 1,000 text feature queries for images, k = 10.</summary>
+    internal static byte[][] QueryBodies(SyntheticCorpus corpus) =>
+        [.. Enumerable.Range(0, 1000).Select(i => Encoding.UTF8.GetBytes(JsonSerializer.Serialize(new
+        {
+            query = new { features = corpus.Item(seed: 77, i).Text, modality = "text" },
+            target = "image",
+            k = 10,
+        })))];
+
+    /// <summary>One POST /v1/search: whether it answered 200 and how many hits it returned.</summary>
+    internal static async Task<(bool Ok, int Hits)> SearchOnceAsync(PipelineRun run, byte[] body)
     {
         using var content = new ByteArrayContent(body);
         content.Headers.ContentType = new("application/json");
