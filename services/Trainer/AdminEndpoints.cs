@@ -2,7 +2,6 @@ using System.Text.Json;
 using MassTransit;
 using Microsoft.AspNetCore.Http.HttpResults;
 using MS2GAN.Contracts;
-using MS2GAN.Model;
 using MS2GAN.Model.Inference;
 using MS2GAN.ServiceDefaults;
 
@@ -76,14 +75,9 @@ public static class AdminEndpoints
             configJson = config.GetRawText();
             try
             {
-                var merged = catalog.Active.Model.Manifest.Config.Overlay(configJson);
-                var problems = (request.Epochs is { } e ? merged with { Epochs = e } : merged).Validate();
-                if (problems.Count > 0)
-                {
-                    return Invalid("config", string.Join("; ", problems));
-                }
+                RetrainOverrides.Apply(catalog.Active.Model.Manifest.Config, configJson, request.Epochs);
             }
-            catch (ConfigException ex)
+            catch (LifecycleRejection ex)
             {
                 return Invalid("config", ex.Message);
             }

@@ -91,7 +91,7 @@ public sealed class ModelLifecycle(
     private async Task<LifecycleOutcome> RetrainInTurnAsync(RetrainModel command, CancellationToken cancellationToken)
     {
         var current = catalog.Active;
-        var config = Configure(current.Model.Manifest.Config, command);
+        var config = RetrainOverrides.Apply(current.Model.Manifest.Config, command.ConfigJson, command.Epochs);
         var tolerance = command.Tolerance ?? options.Value.Tolerance;
         if (!(tolerance is >= 0 and <= 1))
         {
@@ -169,47 +169,24 @@ public sealed class ModelLifecycle(
         {
             throw new LifecycleRejection($"the previous version {previous.Version} has no index ({indexName}) to roll back to");
         }
+        // Loaded before anything changes: a version whose folder cannot be opened is refused here, not half-way.
         catalog.Get(previous.Version);
         // The previous index stopped receiving writes when it was deactivated: items changed since are brought up to date
         // (a minute's margin for encoders that were mid-batch then), the rest is as it was.
         var since = (previous.DeactivatedAt ?? DateTimeOffset.MinValue.AddMinutes(1)).AddMinutes(-1);
+        var total = await CountItemsAsync(cancellationToken);
         catalog.Registry.Update(s => s with
         {
             Reindex = new ReindexState
             {
                 Kind = "rollback", Version = previous.Version, IndexName = indexName, FromVersion = state.Active!,
                 RequestedBy = command.RequestedBy, RequestId = command.RequestId, ChangedSince = since,
-                Total = 0, StartedAt = DateTimeOffset.UtcNow,
+                Total = total, StartedAt = DateTimeOffset.UtcNow,
             },
         });
         logger.LogInformation("Rollback requested by {RequestedBy}: from {Active} back to {Previous}", command.RequestedBy, state.Active, previous.Version);
-        var total = await CountItemsAsync(cancellationToken);
-        catalog.Registry.Update(s => s with { Reindex = s.Reindex! with { Total = total } });
         await reindexer.ResumeAsync(cancellationToken);
         return catalog.Registry.Read().Outcomes[^1];
-    }
-
-    private static Ms2GanConfig Configure(Ms2GanConfig current, RetrainModel command)
-    {
-        Ms2GanConfig config;
-        try
-        {
-            config = command.ConfigJson is { } json ? current.Overlay(json) : current;
-        }
-        catch (ConfigException ex)
-        {
-            throw new LifecycleRejection($"invalid overrides: {ex.Message}");
-        }
-        if (command.Epochs is { } epochs)
-        {
-            config = config with { Epochs = epochs };
-        }
-        var problems = config.Validate();
-        if (problems.Count > 0)
-        {
-            throw new LifecycleRejection($"invalid overrides: {string.Join("; ", problems)}");
-        }
-        return config;
     }
 
     private async Task<long> CountItemsAsync(CancellationToken cancellationToken) =>

@@ -144,26 +144,15 @@ public sealed class Reindexer(
     {
         var space = target.Model.Manifest.FeatureSpace;
         var records = new List<VectorRecord>(2 * page.Count);
-        foreach (var (modality, dim, name, select) in new (string, int, string, Func<ItemRecord, (float[]?, string?)>)[]
-                 {
-                     ("image", space.ImageDim, space.ImageFeatures, i => (i.ImageFeatures, i.ImageFeatureSpace)),
-                     ("text", space.TextDim, space.TextFeatures, i => (i.TextFeatures, i.TextFeatureSpace)),
-                 })
+        foreach (var modality in new[] { "image", "text" })
         {
-            var rows = new List<(ItemRecord Item, float[] Features)>();
-            foreach (var item in page)
-            {
-                var (features, cachedSpace) = select(item);
-                if (features is not null && features.Length == dim && (cachedSpace is null || cachedSpace == name) && features.All(float.IsFinite))
-                {
-                    rows.Add((item, features));
-                }
-            }
+            var (name, dim) = space.Of(modality);
+            var rows = page.Select(item => (Item: item, Features: item.CachedFeatures(modality, name, dim))).Where(row => row.Features is not null).ToList();
             if (rows.Count == 0)
             {
                 continue;
             }
-            var encoded = target.Model.Encode(modality, FeatureMatrix.FromRows(rows.Select(r => r.Features).ToList(), dim));
+            var encoded = target.Model.Encode(modality, FeatureMatrix.FromRows(rows.Select(r => r.Features!).ToList(), dim));
             for (var i = 0; i < rows.Count; i++)
             {
                 var item = rows[i].Item;

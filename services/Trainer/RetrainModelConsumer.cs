@@ -10,13 +10,3 @@ public sealed class RetrainModelConsumer(ModelLifecycle lifecycle) : IConsumer<R
     public Task Consume(ConsumeContext<RetrainModel> context) => lifecycle.RetrainAsync(context.Message, context.CancellationToken);
 }
 
-/// <summary>One retrain at a time, no redelivery loop: a failure is reported as ModelRejected, not retried.</summary>
-public sealed class RetrainModelConsumerDefinition : ConsumerDefinition<RetrainModelConsumer>
-{
-    /// <summary>One message at a time.</summary>
-    public RetrainModelConsumerDefinition()
-    {
-        ConcurrentMessageLimit = 1;
-        Endpoint(e => e.PrefetchCount = 1);
-    }
-}

@@ -50,8 +50,8 @@ public static class TrainerServiceCollectionExtensions
     /// <summary>The trainer's consumers: retrain and rollback commands.</summary>
     public static IBusRegistrationConfigurator AddTrainerConsumers(this IBusRegistrationConfigurator bus)
     {
-        bus.AddConsumer<RetrainModelConsumer, RetrainModelConsumerDefinition>();
-        bus.AddConsumer<RollbackModelConsumer, RollbackModelConsumerDefinition>();
+        bus.AddConsumer<RetrainModelConsumer, OneAtATimeConsumerDefinition<RetrainModelConsumer>>();
+        bus.AddConsumer<RollbackModelConsumer, OneAtATimeConsumerDefinition<RollbackModelConsumer>>();
         return bus;
     }
 }

@@ -35,8 +35,8 @@ public static class TrainingDataLoader
             {
                 var label = filter is null ? item.Labels.FirstOrDefault() : item.Labels.FirstOrDefault(filter.Contains);
                 if (item.State == ItemState.Failed || label is null
-                    || Usable(item.ImageFeatures, item.ImageFeatureSpace, space.ImageFeatures, space.ImageDim) is not { } image
-                    || Usable(item.TextFeatures, item.TextFeatureSpace, space.TextFeatures, space.TextDim) is not { } text)
+                    || item.CachedFeatures("image", space.ImageFeatures, space.ImageDim) is not { } image
+                    || item.CachedFeatures("text", space.TextFeatures, space.TextDim) is not { } text)
                 {
                     continue;
                 }
@@ -78,11 +78,6 @@ public static class TrainingDataLoader
         }
         return hash % 10_000 < fraction * 10_000;
     }
-
-    private static float[]? Usable(float[]? features, string? cachedSpace, string space, int dim) =>
-        features is not null && features.Length == dim && (cachedSpace is null || cachedSpace == space) && features.All(float.IsFinite)
-            ? features
-            : null;
 
     private static FeatureSplit Split(List<(float[] Image, float[] Text, string Label)> rows, FeatureSpace space, Dictionary<string, int> classes) => new(
         FeatureMatrix.FromRows(rows.Select(r => r.Image).ToList(), space.ImageDim),

@@ -10,15 +10,18 @@ namespace MS2GAN.Model.Artifacts;
 /// <param name="TextDim">Width of the text features.</param>
 public sealed record FeatureSpace(string ImageFeatures, int ImageDim, string TextFeatures, int TextDim)
 {
+    /// <summary>The extractor name and width of one modality's features ("image" or "text").</summary>
+    public (string Name, int Dim) Of(string modality) => modality switch
+    {
+        "image" => (ImageFeatures, ImageDim),
+        "text" => (TextFeatures, TextDim),
+        _ => throw new ArgumentException($"unknown modality {modality}", nameof(modality)),
+    };
+
     /// <summary>Why features of the given modality and width do not fit this space; null when they fit.</summary>
     public string? Mismatch(string modality, int dim)
     {
-        var (name, expected) = modality switch
-        {
-            "image" => (ImageFeatures, ImageDim),
-            "text" => (TextFeatures, TextDim),
-            _ => throw new ArgumentException($"unknown modality {modality}", nameof(modality)),
-        };
+        var (name, expected) = Of(modality);
         return dim == expected
             ? null
             : $"{modality} features have {dim} dimensions but the model was trained on {expected}-dimensional {name} {modality} features";
