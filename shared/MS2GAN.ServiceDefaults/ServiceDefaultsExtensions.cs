@@ -55,6 +55,14 @@ public static class ServiceDefaultsExtensions
         {
             // A trace id lets an operator find the log lines of a failed request; nothing else leaks.
             context.ProblemDetails.Extensions.TryAdd("traceId", context.HttpContext.TraceIdentifier);
+            if (context.ProblemDetails.Status == StatusCodes.Status415UnsupportedMediaType && context.ProblemDetails.Detail is null)
+            {
+                // Routing refuses a content type no endpoint takes before any endpoint runs: say which one and where to look.
+                var request = context.HttpContext.Request;
+                var sent = string.IsNullOrEmpty(request.ContentType) ? "no Content-Type" : $"the Content-Type '{request.ContentType}'";
+                context.ProblemDetails.Detail =
+                    $"{request.Method} {request.Path} does not accept {sent}; /openapi/v1.json lists the content types each endpoint takes.";
+            }
         });
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IStartupFilter, ServiceDefaultsStartupFilter>());
 

@@ -7,8 +7,11 @@ namespace MS2GAN.Benchmarks;
 /// `soak` (issue 6): ingest over HTTP at a fixed rate (by default 80% of a maximum measured first) with searches in
 /// parallel for several minutes, over a real RabbitMQ, sampling every few seconds the process's memory (the service
 /// runs in this process), the ingest and index counts, errors and search latency. Memory growth is the end against
-/// the end of the warm-up; new ids arrive throughout, so the vector index grows by design, and the samples carry an
-/// estimate of its raw vector bytes to tell that apart from a leak.
+/// the end of the warm-up. By default the load cycles through a fixed set of ids (<c>--ids</c>, 100,000), each round
+/// with new content, so every item after the first fill replaces one: the corpus stays the same size while every
+/// stage does its full work, and growth is a leak rather than data. <c>--ids 0</c> sends new ids throughout instead;
+/// the vector index then grows by design, and the samples carry an estimate of its raw vector bytes to tell that
+/// apart from a leak.
 /// </summary>
 public static class SoakBenchmark
 {
@@ -27,7 +30,12 @@ public static class SoakBenchmark
         var searchClients = args.Int("search-clients", 2, 0, 64);
         var searchPause = TimeSpan.FromMilliseconds(args.Int("search-pause-ms", 10, 0));
         var batchLines = args.Int("lines", 100, 1, 10_000);
+        var ids = args.Int("ids", 100_000, 0);
         var maxItems = args.Int("max-items", 80_000, 1_000);
+        if (ids > 0 && ids % batchLines != 0)
+        {
+            throw new BenchUsageException($"--ids ({ids}) must be a multiple of --lines ({batchLines}), so that no request names an id twice");
+        }
         var sampleSeconds = args.Int("sample-seconds", 5, 1);
         var epochs = args.Int("epochs", 5, 1);
         var jsonPath = args.String("json") ?? Path.Combine("artifacts", "bench", "soak.json");
@@ -43,13 +51,17 @@ public static class SoakBenchmark
 
             double? measuredMaximum = null;
             var rate = givenRate;
-            if (rate == 0)
+            if (ids > 0)
+            {
+                // The first fill of the fixed ids is the quick maximum: the same items the soak then replaces.
+                Console.WriteLine($"1/2 first fill and quick maximum: {ids:N0} ids to searchable in NDJSON requests of 1,000 lines from 4 clients");
+                var fill = await IngestThroughput.RunAsync(run, corpus, SoakLoad.Prefix, ids, clients: 4, lines: Math.Min(1_000, ids));
+                measuredMaximum = fill.ItemsPerSecond;
+            }
+            else if (rate == 0)
             {
                 Console.WriteLine($"1/2 quick maximum: {maxItems:N0} items to searchable in NDJSON requests of 1,000 lines from 4 clients");
-                var max = await IngestThroughput.RunAsync(run, corpus, "soak-max", maxItems, clients: 4, lines: 1_000);
-                measuredMaximum = max.ItemsPerSecond;
-                rate = Math.Max(batchLines, (int)(max.ItemsPerSecond * ShareOfMaximum));
-                Console.WriteLine($"  {max.ItemsPerSecond:N0} items/s to searchable ({max.IndexedSeconds:F1} s); soak rate {ShareOfMaximum:P0} of it: {rate:N0} items/s");
+                measuredMaximum = (await IngestThroughput.RunAsync(run, corpus, "soak-max", maxItems, clients: 4, lines: 1_000)).ItemsPerSecond;
             }
             else
             {
@@ -57,13 +69,19 @@ public static class SoakBenchmark
                 Console.WriteLine("1/2 first items, so that there is an index to search: 1,000 items");
                 await IngestThroughput.RunAsync(run, corpus, "soak-first", 1_000, clients: 1, lines: 1_000);
             }
+            if (rate == 0)
+            {
+                rate = Math.Max(batchLines, (int)(measuredMaximum!.Value * ShareOfMaximum));
+                Console.WriteLine($"  {measuredMaximum:N0} items/s to searchable; soak rate {ShareOfMaximum:P0} of it: {rate:N0} items/s");
+            }
 
             var duration = TimeSpan.FromMinutes(minutes);
             var warmupSeconds = duration.TotalSeconds * WarmupShare;
-            Console.WriteLine($"2/2 soak: {rate:N0} items/s in NDJSON requests of {batchLines} lines, new ids throughout, {searchClients} search clients " +
+            var idsText = ids > 0 ? $"{ids:N0} ids replaced in turn with new content" : "new ids throughout";
+            Console.WriteLine($"2/2 soak: {rate:N0} items/s in NDJSON requests of {batchLines} lines, {idsText}, {searchClients} search clients " +
                 $"(pause {searchPause.TotalMilliseconds:F0} ms), {minutes} min, a sample every {sampleSeconds} s, warm-up {warmupSeconds / 60:F1} min");
-            var (indexedBefore, failedBefore, _) = await run.CountAsync();
-            var load = new SoakLoad(run, corpus, rate, batchLines, searchClients, searchPause);
+            using var counts = new EncoderCounts();
+            var load = new SoakLoad(run, corpus, rate, batchLines, ids, searchClients, searchPause);
             var disk = new DriveInfo(work.FullName);
             using var stop = new CancellationTokenSource();
             var samples = new List<SoakSample>();
@@ -72,10 +90,13 @@ public static class SoakBenchmark
             var previous = (Seconds: 0.0, Accepted: 0L, Indexed: 0L);
             async Task<SoakSample> SampleAsync()
             {
-                var (indexed, failed, _) = await run.CountAsync();
+                var (indexed, failed) = (counts.Indexed, counts.Failed);
                 var seconds = watch.Elapsed.TotalSeconds;
                 var accepted = load.Accepted;
-                var sample = Sample(seconds, accepted, indexed - indexedBefore, failed - failedBefore, previous, load, indexed * bytesPerItem);
+                // Items with vectors: the indexed ones, and with fixed ids also those replaced and waiting (their old vectors).
+                var stored = await run.CountAsync();
+                var withVectors = ids > 0 ? stored.Total - stored.Failed : stored.Indexed;
+                var sample = Sample(seconds, accepted, indexed, failed, previous, load, withVectors * bytesPerItem);
                 previous = (seconds, accepted, sample.Indexed);
                 samples.Add(sample);
                 Console.WriteLine($"  {seconds,5:F0} s: working set {sample.WorkingSetMb:N0} MB, GC heap {sample.GcHeapMb:N0} MB of {sample.GcCommittedMb:N0} committed (vectors ~{sample.VectorDataMb:N0} MB), " +
@@ -112,16 +133,19 @@ public static class SoakBenchmark
 
             // Not part of the figures: whether every accepted item was indexed in the end, and how long that took.
             var drain = Stopwatch.StartNew();
-            var (indexedAtDrain, failedAtDrain, _) = await run.CountAsync();
-            while (indexedAtDrain - indexedBefore < end.Accepted && drain.Elapsed.TotalSeconds < DrainSeconds)
+            while (counts.Indexed + counts.Failed < end.Accepted && drain.Elapsed.TotalSeconds < DrainSeconds)
             {
                 await Task.Delay(500);
-                (indexedAtDrain, failedAtDrain, _) = await run.CountAsync();
             }
-            var drained = indexedAtDrain - indexedBefore;
+            var drained = counts.Indexed;
 
             var warm = samples.Last(s => s.Seconds <= warmupSeconds);
             var after = samples.Where(s => s.Seconds > warmupSeconds).ToList();
+            // Single samples swing with the garbage collector; the headline compares means over a window (a tenth of
+            // the run, at least 3 samples) right after the warm-up and at the end.
+            var window = Math.Max(3, (int)Math.Round(duration.TotalSeconds / 10 / sampleSeconds));
+            var firstWindow = after.Take(window).ToList();
+            var lastWindow = after.TakeLast(window).ToList();
             var latencies = Percentiles.Sorted(load.AllLatencies());
             static double Growth(double from, double to) => (to - from) / from * 100;
             var workingSet = new
@@ -130,6 +154,10 @@ public static class SoakBenchmark
                 endMb = end.WorkingSetMb,
                 maxAfterWarmupMb = after.Max(s => s.WorkingSetMb),
                 growthPercent = Growth(warm.WorkingSetMb, end.WorkingSetMb),
+                windowSamples = window,
+                firstWindowMeanMb = firstWindow.Average(s => s.WorkingSetMb),
+                lastWindowMeanMb = lastWindow.Average(s => s.WorkingSetMb),
+                windowGrowthPercent = Growth(firstWindow.Average(s => s.WorkingSetMb), lastWindow.Average(s => s.WorkingSetMb)),
             };
             var gcHeap = new
             {
@@ -141,7 +169,7 @@ public static class SoakBenchmark
                 bytesPerItemAddedAfterWarmup = (end.GcHeapMb - warm.GcHeapMb) * 1024 * 1024 / (end.Indexed - warm.Indexed),
                 growthBeyondVectorDataPercent = Growth(warm.GcHeapMb - warm.VectorDataMb, end.GcHeapMb - end.VectorDataMb),
             };
-            var itemsFailed = failedAtDrain - failedBefore;
+            var itemsFailed = counts.Failed;
             var errors = end.IngestErrors + end.SearchErrors + itemsFailed;
             var afterWarmup = end.Accepted - warm.Accepted;
             var report = new
@@ -149,6 +177,7 @@ public static class SoakBenchmark
                 machine = BenchRun.Machine,
                 measuredMaximumItemsPerSecond = measuredMaximum,
                 rate,
+                fixedIds = ids,
                 minutes,
                 stoppedEarlyForDiskSpace = stop.IsCancellationRequested,
                 batchLines,
@@ -181,6 +210,7 @@ public static class SoakBenchmark
             Console.WriteLine();
             Console.WriteLine("| figure | measured | target |");
             Console.WriteLine("|---|---|---|");
+            Console.WriteLine($"| working set, mean of {window} samples after the warm-up and of the last {window} | {workingSet.firstWindowMeanMb:N0} MB, {workingSet.lastWindowMeanMb:N0} MB ({workingSet.windowGrowthPercent:+0.0;-0.0}%) | <= +10% |");
             Console.WriteLine($"| working set: end of warm-up, end, max after | {warm.WorkingSetMb:N0} MB, {end.WorkingSetMb:N0} MB, {workingSet.maxAfterWarmupMb:N0} MB ({workingSet.growthPercent:+0.0;-0.0}%) | <= +10% |");
             Console.WriteLine($"| GC heap: end of warm-up, end, max after | {warm.GcHeapMb:N0} MB, {end.GcHeapMb:N0} MB, {gcHeap.maxAfterWarmupMb:N0} MB ({gcHeap.growthPercent:+0.0;-0.0}%; without the vector data {gcHeap.growthBeyondVectorDataPercent:+0.0;-0.0}%; {gcHeap.bytesPerItemAddedAfterWarmup:N0} bytes per item added, {bytesPerItem:N0} of them vectors) | <= +10% |");
             Console.WriteLine($"| errors: ingest, search, items failed | {end.IngestErrors}, {end.SearchErrors}, {itemsFailed} ({end.EmptyAnswers} empty answers) | 0 |");

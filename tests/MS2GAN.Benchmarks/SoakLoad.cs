@@ -4,12 +4,18 @@ using System.Text.Json;
 namespace MS2GAN.Benchmarks;
 
 /// <summary>
-/// The soak's load on a running pipeline: NDJSON batches paced to a fixed item rate, new ids throughout, and
+/// The soak's load on a running pipeline: NDJSON batches paced to a fixed item rate (new ids throughout, or a fixed
+/// set of ids whose content changes every round, so that each item replaces one), and
 /// search clients issuing searches back to back with a short pause. Failures are counted, never thrown, so a
 /// long run reports them instead of stopping at the first.
 /// </summary>
-internal sealed class SoakLoad(PipelineRun run, SyntheticCorpus corpus, int rate, int batchLines, int searchClients, TimeSpan searchPause)
+internal sealed class SoakLoad(PipelineRun run, SyntheticCorpus corpus, int rate, int batchLines, int fixedIds, int searchClients, TimeSpan searchPause)
 {
+    /// <summary>The id prefix of the soak's items (the fixed ids are filled with it before the load).</summary>
+    public const string Prefix = "soak";
+
+    private const int FirstSeed = 17;
+
     // Past this many requests in flight the pacer waits: the achieved rate then shows the service fell behind.
     private const int MaxRequestsInFlight = 64;
     private const int ErrorsPrinted = 5;
@@ -71,7 +77,7 @@ internal sealed class SoakLoad(PipelineRun run, SyntheticCorpus corpus, int rate
             for (; due > 0 && watch.Elapsed < duration; due--)
             {
                 await slots.WaitAsync();
-                var body = PipelineRun.NdjsonBody(corpus, "soak", seed: 17, batches * batchLines, batchLines);
+                var body = Body(batches);
                 batches++;
                 _ = PostAsync(body, slots);
             }
@@ -80,6 +86,15 @@ internal sealed class SoakLoad(PipelineRun run, SyntheticCorpus corpus, int rate
         {
             await slots.WaitAsync();
         }
+    }
+
+    // Batch n: the next ids, new ones or the fixed ones in turn; a new seed each round gives every item new content.
+    private byte[] Body(int batch)
+    {
+        var first = (long)batch * batchLines;
+        return fixedIds == 0
+            ? PipelineRun.NdjsonBody(corpus, Prefix, FirstSeed, (int)first, batchLines)
+            : PipelineRun.NdjsonBody(corpus, Prefix, FirstSeed + (int)(first / fixedIds), (int)(first % fixedIds), batchLines);
     }
 
     private async Task PostAsync(byte[] body, SemaphoreSlim slots)

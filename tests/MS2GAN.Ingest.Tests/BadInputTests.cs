@@ -69,7 +69,9 @@ public sealed class BadInputTests(IngestApiFactory factory) : IClassFixture<Inge
     {
         var response = await factory.Client.PostAsync("/v1/items", new StringContent("text=hello", System.Text.Encoding.UTF8, "text/plain"));
 
-        await response.ProblemAsync(HttpStatusCode.UnsupportedMediaType);
+        var problem = await response.ProblemAsync(HttpStatusCode.UnsupportedMediaType);
+        Assert.Equal("POST /v1/items does not accept the Content-Type 'text/plain; charset=utf-8'; /openapi/v1.json lists the content types each endpoint takes.",
+            problem.GetProperty("detail").GetString());
     }
 
     [Fact]

@@ -121,7 +121,8 @@ public sealed class BatchTests(IngestApiFactory factory) : IClassFixture<IngestA
     {
         var response = await factory.Client.PostJsonAsync("/v1/items/batch", """{"text":"x"}""");
 
-        await response.ProblemAsync(HttpStatusCode.UnsupportedMediaType);
+        var problem = await response.ProblemAsync(HttpStatusCode.UnsupportedMediaType);
+        Assert.Contains("POST /v1/items/batch does not accept the Content-Type 'application/json", problem.GetProperty("detail").GetString(), StringComparison.Ordinal);
     }
 
     [Fact]

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Logging.Abstractions;
+using MS2GAN.Features.Backbones;
 using MS2GAN.Features.Data;
 using MS2GAN.Model;
 
@@ -15,12 +16,15 @@ internal static class SyntheticClusters
     public const int ImageDim = 12;
     public const int TextDim = 6;
 
-    /// <summary><paramref name="perClass"/> items per class, classes in turn; the same items for the same seed.</summary>
-    public static FeatureSplit Split(int perClass, int seed)
+    /// <summary>
+    /// <paramref name="perClass"/> items per class, classes in turn; the same items for the same seed. Other dimensions
+    /// than the default give clusters of that shape (the backbones' 512 and 384 for a model in their space).
+    /// </summary>
+    public static FeatureSplit Split(int perClass, int seed, int imageDim = ImageDim, int textDim = TextDim)
     {
         var centers = new Random(99);
-        var imageCenters = Enumerable.Range(0, Classes).Select(_ => Enumerable.Range(0, ImageDim).Select(_ => centers.NextDouble() * 4 - 2).ToArray()).ToArray();
-        var textCenters = Enumerable.Range(0, Classes).Select(_ => Enumerable.Range(0, TextDim).Select(_ => centers.NextDouble() * 4 - 2).ToArray()).ToArray();
+        var imageCenters = Enumerable.Range(0, Classes).Select(_ => Enumerable.Range(0, imageDim).Select(_ => centers.NextDouble() * 4 - 2).ToArray()).ToArray();
+        var textCenters = Enumerable.Range(0, Classes).Select(_ => Enumerable.Range(0, textDim).Select(_ => centers.NextDouble() * 4 - 2).ToArray()).ToArray();
         var random = new Random(seed);
         var n = Classes * perClass;
         var images = new List<float[]>();
@@ -32,13 +36,28 @@ internal static class SyntheticClusters
             images.Add([.. imageCenters[labels[i]].Select(c => (float)(c + random.NextDouble() - 0.5))]);
             texts.Add([.. textCenters[labels[i]].Select(c => (float)(c + random.NextDouble() - 0.5))]);
         }
-        return new FeatureSplit(FeatureMatrix.FromRows(images, ImageDim), FeatureMatrix.FromRows(texts, TextDim), labels);
+        return new FeatureSplit(FeatureMatrix.FromRows(images, imageDim), FeatureMatrix.FromRows(texts, textDim), labels);
     }
 
     /// <summary>Trains the tiny model on 40 items per class (seed 1) into <c>{folder}/model</c> and returns that folder.</summary>
-    public static string TrainTinyModel(string folder, FeatureSplit test, int epochs)
+    public static string TrainTinyModel(string folder, FeatureSplit test, int epochs) =>
+        Train(folder, Split(perClass: 40, seed: 1), test, DatasetInfo.Default(folder), epochs);
+
+    /// <summary>
+    /// A tiny model in the built-in backbones' feature space (ResNet18 512-d, MiniLM 384-d), trained on clusters of that
+    /// shape: its quality is meaningless, but the encoder runs the backbones on raw images and texts for it.
+    /// </summary>
+    public static string TrainTinyBackboneModel(string folder, int epochs)
     {
-        var dataset = new FeatureDataset(folder, Split(perClass: 40, seed: 1), test, Classes, DatasetInfo.Default(folder));
+        const int ResNet18Dim = 512;
+        const int MiniLmDim = 384;
+        var info = new DatasetInfo("tiny-backbone-space", BackboneNames.ResNet18, BackboneNames.MiniLm, null);
+        return Train(folder, Split(perClass: 10, seed: 1, ResNet18Dim, MiniLmDim), Split(perClass: 2, seed: 2, ResNet18Dim, MiniLmDim), info, epochs);
+    }
+
+    private static string Train(string folder, FeatureSplit train, FeatureSplit test, DatasetInfo info, int epochs)
+    {
+        var dataset = new FeatureDataset(folder, train, test, Classes, info);
         var config = new Ms2GanConfig
         {
             SpecificHidden = [32], SpecificDim = 16, CommonHidden = [16], SharedDim = 16, Epochs = epochs, BatchSize = 32,

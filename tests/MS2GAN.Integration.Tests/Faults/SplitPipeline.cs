@@ -58,12 +58,16 @@ public sealed class SplitPipeline : IAsyncDisposable
     /// POSTs one NDJSON batch of feature-mode items; returns the ids the service acknowledged (accepted), none when it
     /// refused the request (a 503 while the broker is away) or could not be reached.
     /// </summary>
-    public async Task<IReadOnlyList<string>> SendAsync(IReadOnlyList<FeatureItem> items)
+    public Task<IReadOnlyList<string>> SendAsync(IReadOnlyList<FeatureItem> items) =>
+        SendLinesAsync(items.Select(item => (object)new { id = item.Id, imageFeatures = item.ImageFeatures, textFeatures = item.TextFeatures, labels = new[] { item.Label } }));
+
+    /// <summary>POSTs one NDJSON batch, one line per object (the API's JSON form of an item); as <see cref="SendAsync"/>.</summary>
+    public async Task<IReadOnlyList<string>> SendLinesAsync(IEnumerable<object> lines)
     {
         var body = new StringBuilder();
-        foreach (var item in items)
+        foreach (var line in lines)
         {
-            body.AppendLine(JsonSerializer.Serialize(new { id = item.Id, imageFeatures = item.ImageFeatures, textFeatures = item.TextFeatures, labels = new[] { item.Label } }));
+            body.AppendLine(JsonSerializer.Serialize(line));
         }
         try
         {
