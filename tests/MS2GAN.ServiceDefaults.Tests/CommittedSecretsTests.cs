@@ -17,7 +17,7 @@ public sealed partial class CommittedSecretsTests
     [Fact]
     public void Every_credential_in_the_compose_file_is_a_required_variable_without_a_default()
     {
-        var lines = File.ReadAllLines(Path.Combine(RepositoryFolder.Root, "docker-compose.yml"));
+        var lines = File.ReadAllLines(Path.Combine(RepositoryFolder.Root(), "docker-compose.yml"));
         var credentials = lines
             .Select((line, index) => (Line: line.Trim(), Number: index + 1))
             .Where(l => !l.Line.StartsWith('#') && CredentialKey().IsMatch(l.Line))
@@ -40,7 +40,7 @@ public sealed partial class CommittedSecretsTests
         var findings = new List<string>();
         foreach (var file in files)
         {
-            var path = Path.Combine(RepositoryFolder.Root, file);
+            var path = Path.Combine(RepositoryFolder.Root(), file);
             if (!ConfigLike.Contains(Path.GetExtension(file)) && !Path.GetFileName(file).StartsWith(".env", StringComparison.Ordinal)
                 || !File.Exists(path) || new FileInfo(path).Length > 2_000_000 || IsBinary(path))
             {
@@ -60,7 +60,7 @@ public sealed partial class CommittedSecretsTests
     [Fact]
     public void The_example_environment_file_holds_placeholders_only()
     {
-        var secrets = File.ReadAllLines(Path.Combine(RepositoryFolder.Root, ".env.example"))
+        var secrets = File.ReadAllLines(Path.Combine(RepositoryFolder.Root(), ".env.example"))
             .Where(line => !line.StartsWith('#') && line.Contains('=') && (line.Contains("PASSWORD") || line.Contains("API_KEY")))
             .ToList();
 
@@ -70,7 +70,7 @@ public sealed partial class CommittedSecretsTests
 
     private static List<string> TrackedFiles()
     {
-        var start = new ProcessStartInfo("git", ["-C", RepositoryFolder.Root, "-c", "safe.directory=*", "ls-files", "-z"])
+        var start = new ProcessStartInfo("git", ["-C", RepositoryFolder.Root(), "-c", "safe.directory=*", "ls-files", "-z"])
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,

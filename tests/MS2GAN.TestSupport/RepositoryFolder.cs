@@ -1,22 +1,27 @@
 namespace MS2GAN.TestSupport;
 
-/// <summary>The repository the tests were built from, found by walking up from the test's binaries to the solution file.</summary>
+/// <summary>The repository the tests run from, found by walking up from the test binaries to MS2GAN.Pipeline.sln.</summary>
 public static class RepositoryFolder
 {
-    /// <summary>The folder holding MS2GAN.Pipeline.sln.</summary>
-    /// <exception cref="DirectoryNotFoundException">The binaries do not sit inside the repository.</exception>
-    public static string Root
+    /// <summary>The repository root.</summary>
+    /// <exception cref="DirectoryNotFoundException">The binaries are not inside the repository.</exception>
+    public static string Root()
     {
-        get
+        for (var folder = new DirectoryInfo(AppContext.BaseDirectory); folder is not null; folder = folder.Parent)
         {
-            for (var folder = new DirectoryInfo(AppContext.BaseDirectory); folder is not null; folder = folder.Parent)
+            if (File.Exists(Path.Combine(folder.FullName, "MS2GAN.Pipeline.sln")))
             {
-                if (File.Exists(Path.Combine(folder.FullName, "MS2GAN.Pipeline.sln")))
-                {
-                    return folder.FullName;
-                }
+                return folder.FullName;
             }
-            throw new DirectoryNotFoundException($"no MS2GAN.Pipeline.sln above {AppContext.BaseDirectory}");
         }
+        throw new DirectoryNotFoundException($"no MS2GAN.Pipeline.sln above {AppContext.BaseDirectory}");
+    }
+
+    /// <summary>A folder under artifacts/ (created), where tests leave what a person looks at afterwards.</summary>
+    public static string Artifacts(string name)
+    {
+        var folder = Path.Combine(Root(), "artifacts", name);
+        Directory.CreateDirectory(folder);
+        return folder;
     }
 }

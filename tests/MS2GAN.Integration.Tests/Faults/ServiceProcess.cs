@@ -17,7 +17,7 @@ public sealed class ServiceProcess : IAsyncDisposable
 
     public ServiceProcess(string name, IReadOnlyDictionary<string, string> environment)
     {
-        _dll = Path.Combine(RepositoryFolder.Root, "services", name, "bin", "Release", "net10.0", "linux-x64", $"MS2GAN.{name}.dll");
+        _dll = Path.Combine(RepositoryFolder.Root(), "services", name, "bin", "Release", "net10.0", "linux-x64", $"MS2GAN.{name}.dll");
         if (!File.Exists(_dll))
         {
             throw new FileNotFoundException($"{_dll} is missing: build the solution in Release first (infra/scripts/test.sh does)", _dll);
