@@ -100,6 +100,27 @@ public sealed class WebPageTests(DemoSite site, ITestOutputHelper output) : ICla
     }
 
     [ChromiumFact]
+    public void The_target_switch_and_the_label_filter_narrow_the_hits()
+    {
+        Browser.Open(site.Address);
+        Browser.SearchFor(Descriptions[0].Text);
+        Browser.Searching(() => Browser.Find("#target option[value=any]").Click());
+        var both = Browser.Hits();
+        Assert.Contains(both, hit => hit.Modality == "image");
+        Assert.Contains(both, hit => hit.Modality == "text");
+
+        Browser.Searching(() => Browser.Find("#labels").SendKeys("blue striped square, yellow outlined star" + Keys.Tab));
+        var filtered = Browser.Hits();
+        Assert.Equal(12, filtered.Count);
+        Assert.All(filtered, hit => Assert.Contains(hit.Labels[0], new[] { "blue striped square", "yellow outlined star" }));
+
+        // an uploaded image goes as multipart, with the same filter
+        Browser.Searching(() => Browser.Find("#target option[value=image]").Click());
+        Browser.Upload(site.ImagePath(site.Items[0].Id!));
+        Assert.All(Browser.Hits(), hit => Assert.Equal(("image", true), (hit.Modality, hit.Labels[0] is "blue striped square" or "yellow outlined star")));
+    }
+
+    [ChromiumFact]
     public void Bad_input_shows_the_api_message_and_the_page_keeps_working()
     {
         using var folder = new TempFolder();
