@@ -1,10 +1,6 @@
 using System.Net;
 using System.Text.Json;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
-using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.DependencyInjection;
 using MS2GAN.ServiceDefaults;
 using MS2GAN.Storage.Items;
@@ -41,7 +37,6 @@ public sealed class ItemEndpointTests : IAsyncLifetime
         await Put("words", null, null, "only text");
 
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions { EnvironmentName = "Testing" });
-        builder.WebHost.UseUrls("http://127.0.0.1:0");
         builder.Configuration["Serilog:MinimumLevel:Default"] = "Warning";
         builder.Configuration["ApiKeys:Key"] = ApiKey;
         builder.Configuration["ApiKeys:RequireForSearch"] = "true";
@@ -52,9 +47,7 @@ public sealed class ItemEndpointTests : IAsyncLifetime
         builder.Services.AddSingleton<IMediaStore>(_media);
         _app = builder.Build();
         _app.MapItemEndpoints();
-        await _app.StartAsync();
-        var address = _app.Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>().Addresses.First();
-        _client = new HttpClient { BaseAddress = new Uri(address) };
+        _client = new HttpClient { BaseAddress = await _app.StartOnLoopbackAsync() };
         _client.DefaultRequestHeaders.Add(ApiKeyOptions.HeaderName, ApiKey);
     }
 

@@ -21,6 +21,9 @@ public sealed class DemoSite : IAsyncLifetime
 
     public Uri Address { get; private set; } = null!;
 
+    /// <summary>The services of the running application (its stores, model catalog and search service).</summary>
+    public IServiceProvider Services => _app!.Services;
+
     public string DemoDirectory => _folder.Combine("demo");
 
     public TimeSpan PreparedIn { get; private set; }

@@ -190,5 +190,24 @@ public sealed class WebPageTests(DemoSite site, ITestOutputHelper output) : ICla
         Assert.Contains("reindex", Browser.Find("#status-view").Text.ToLowerInvariant());
     }
 
+    [ChromiumFact]
+    public async Task With_search_behind_the_key_the_page_asks_for_it_once_and_shows_images_with_it()
+    {
+        const string Key = "web-page-test-key-0123456789";
+        await using var keyed = await KeyedSearchService.StartAsync(site.Services, Key);
+        Browser.Open(new Uri(keyed.Address, "/ui/"));
+        Browser.Until(() => Browser.Find("#key-panel").Displayed, "the key panel");
+        Assert.StartsWith("Unauthorized — missing X-Api-Key header", Browser.Message());
+
+        Browser.Find("#key-panel input").SendKeys(Key + Keys.Enter);
+        Browser.Until(() => !Browser.Find("#key-panel").Displayed && Browser.Find("#weight-value").Text.Length > 0, "the page to reload with the key");
+        Browser.SearchFor(Descriptions[4].Text);
+        var hits = Browser.Hits();
+        Assert.Equal("", Browser.Message());
+        Assert.All(hits, hit => Assert.Equal("image", hit.Modality));
+        // the images came through fetch with the key, shown from blob: URLs (a plain img request carries no header)
+        Assert.StartsWith("blob:", Browser.Find("#results .hit img").GetDomProperty("src"));
+    }
+
     public void Dispose() => _browser?.Dispose();
 }
