@@ -27,6 +27,6 @@ public sealed record ItemView(
 {
     /// <summary>The view of a stored item.</summary>
     public static ItemView From(ItemRecord item) => new(
-        item.Id, item.Labels, item.Metadata, item.State.ToString().ToLowerInvariant(), item.FailureReason, item.ModelVersion,
+        item.Id, item.Labels, item.Metadata, ItemStateNames.Name(item.State), item.FailureReason, item.ModelVersion,
         item.ImageMediaRef is null ? null : item.ImageContentType ?? "application/octet-stream", item.Text is not null, item.CreatedAt, item.UpdatedAt);
 }

@@ -41,6 +41,6 @@ public static class StatusEndpoints
             ? new ReindexProgress(r.Kind, r.Version, r.FromVersion, r.Done, r.Total, Math.Round(r.ItemsPerSecond, 1), r.Remaining?.TotalSeconds)
             : null;
         return TypedResults.Ok(new SearchStatus(
-            counts.ToDictionary(c => c.Key.ToString().ToLowerInvariant(), c => c.Value), index?.Name, index?.ModelVersion, model, state.Previous?.Version, reindex));
+            counts.ToDictionary(c => ItemStateNames.Name(c.Key), c => c.Value), index?.Name, index?.ModelVersion, model, state.Previous?.Version, reindex));
     }
 }
