@@ -76,12 +76,27 @@ needs_rabbitmq() {
     compgen -G "tests/*Integration*" >/dev/null
 }
 
+# Headless Chromium for the browser tests of the web page (tests/MS2GAN.WebPage.Tests): Debian's chromium and
+# its chromedriver, driven by Selenium through their paths, so no browser is ever downloaded. A font comes with
+# them, or a clean machine would draw the page's text as boxes. Without root the tests are skipped, saying why.
+ensure_chromium() {
+    if [[ -x /usr/bin/chromium && -x /usr/bin/chromedriver ]]; then
+        return 0
+    fi
+    if [[ $(id -u) -ne 0 ]] || ! command -v apt-get >/dev/null 2>&1; then
+        log "chromium and chromium-driver are missing and installing them needs root and apt-get: the browser tests will be skipped"
+        return 0
+    fi
+    apt_install "chromium and chromium-driver" chromium chromium-driver fonts-dejavu-core
+}
+
 ensure_test_dependencies() {
-    # Nothing beyond the .NET SDK yet: NuGet restore brings TorchSharp, ONNX Runtime, SkiaSharp
-    # and the backbone models. Add further installs here, each idempotent and quiet.
+    # NuGet restore brings TorchSharp, ONNX Runtime, SkiaSharp and the backbone models; the rest comes
+    # from Debian packages here, each install idempotent and quiet.
     if needs_rabbitmq; then
         ensure_rabbitmq
     fi
+    ensure_chromium
 }
 
 # --- (c) checks that are not dotnet tests ----------------------------------------------------

@@ -11,5 +11,6 @@ builder.Services.AddSearchService();
 var app = builder.Build();
 app.MapServiceDefaults();
 app.MapSearchEndpoints();
+app.MapWebPage();
 app.Run();
 

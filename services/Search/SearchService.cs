@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Options;
 using MS2GAN.Features.Backbones;
 using MS2GAN.Features.Data;
 using MS2GAN.Model.Inference;
@@ -12,13 +13,16 @@ namespace MS2GAN.Search;
 /// behind the alias holds, and searched in that physical index: when a reindex swaps the alias, the query
 /// encoder switches with it, and one answer never mixes versions.
 /// </summary>
-public sealed class SearchService(IVectorStore vectors, IItemStore items, IMediaStore media, ModelCatalog catalog, BackboneSet backbones)
+public sealed class SearchService(
+    IVectorStore vectors, IItemStore items, IMediaStore media, ModelCatalog catalog, BackboneSet backbones, IOptions<SearchOptions>? options = null)
 {
     /// <summary>Largest k a request may ask for.</summary>
     public const int MaxK = 1000;
 
     private static readonly string[] Targets = ["image", "text", "any"];
     private static readonly string[] Modalities = ["image", "text"];
+
+    private readonly SearchOptions _limits = options?.Value ?? new SearchOptions();
 
     /// <summary>Validates, encodes and runs one search.</summary>
     /// <exception cref="SearchRequestException">The request is invalid, names an unknown item, or the index is not ready.</exception>
@@ -80,6 +84,14 @@ public sealed class SearchService(IVectorStore vectors, IItemStore items, IMedia
         var space = active.Model.Manifest.FeatureSpace;
         if (query.Text is not null)
         {
+            if (string.IsNullOrWhiteSpace(query.Text))
+            {
+                throw new SearchRequestException("query.text", "the query text is empty: type what to look for");
+            }
+            if (query.Text.Length > _limits.MaxTextLength)
+            {
+                throw new SearchRequestException("query.text", $"the query text is {query.Text.Length} characters long; the limit is {_limits.MaxTextLength}");
+            }
             return ("text", TextFeatures(active, query.Text, "query.text"), null);
         }
         if (query.Image is not null)
@@ -93,6 +105,7 @@ public sealed class SearchService(IVectorStore vectors, IItemStore items, IMedia
             {
                 throw new SearchRequestException("query.image", "the image is not valid base64");
             }
+            _limits.CheckImageSize(bytes.Length, "query.image");
             return ("image", ImageFeatures(active, bytes, "query.image"), null);
         }
         var modality = query.Modality ?? throw new SearchRequestException("query.modality", "query.modality (image or text) is required with itemId or features");

@@ -109,5 +109,18 @@ public sealed class SearchServiceTests(IndexedCorpusFixture corpus, ITestOutputH
         Assert.Equal((404, "query.itemId"), (unknown.StatusCode, unknown.Field));
         // this model was trained on precomputed features: raw text cannot be encoded
         Assert.Equal("query.text", (await Refused(new SearchRequest { Query = new SearchQuery("a red circle", null, null, null, null) })).Field);
+        var empty = await Refused(new SearchRequest { Query = new SearchQuery(" ", null, null, null, null) });
+        Assert.Equal(("query.text", "the query text is empty: type what to look for"), (empty.Field, empty.Message));
+    }
+
+    [Fact]
+    public async Task A_query_image_over_the_limit_is_refused_before_it_is_decoded()
+    {
+        var limited = new SearchService(corpus.Vectors, corpus.Items, corpus.Media, corpus.Catalog, corpus.Backbones,
+            Microsoft.Extensions.Options.Options.Create(new SearchOptions { MaxImageBytes = 10 }));
+        var request = new SearchRequest { Query = new SearchQuery(null, Convert.ToBase64String(new byte[11]), null, null, null) };
+        var ex = await Assert.ThrowsAsync<SearchRequestException>(() => limited.SearchAsync(request));
+        Assert.Equal((413, "query.image"), (ex.StatusCode, ex.Field));
+        Assert.Contains("over the limit of 10 bytes", ex.Message);
     }
 }

@@ -29,24 +29,11 @@ rabbitmq_script() {
     return 1
 }
 
+# shellcheck source=apt.sh
+. "$REPO_ROOT/infra/scripts/lib/apt.sh"
+
 install_rabbitmq() {
-    log "installing rabbitmq-server (Debian package)"
-    if [[ $(id -u) -ne 0 ]]; then
-        fail "rabbitmq-server is missing and installing it needs root (apt-get install rabbitmq-server)."
-        exit 2
-    fi
-    local apt_log
-    apt_log="$(mktemp)"
-    local -a install=(apt-get install -y -qq --no-install-recommends rabbitmq-server)
-    # The package lists are refreshed only when the install fails without them.
-    if ! DEBIAN_FRONTEND=noninteractive "${install[@]}" >"$apt_log" 2>&1 &&
-       ! { DEBIAN_FRONTEND=noninteractive apt-get update -qq &&
-           DEBIAN_FRONTEND=noninteractive "${install[@]}"; } >>"$apt_log" 2>&1; then
-        cat "$apt_log" >&2
-        fail "could not install rabbitmq-server with apt-get (output above)."
-        exit 2
-    fi
-    rm -f "$apt_log"
+    apt_install rabbitmq-server rabbitmq-server
     # Debian starts the system's own node on install; it is not ours, and ours does not need it.
 }
 

@@ -62,6 +62,7 @@ public static class ServeApplication
         app.MapServiceDefaults();
         app.MapIngestEndpoints();
         app.MapSearchEndpoints();
+        app.MapWebPage();
         app.MapAdminEndpoints();
         return app;
     }

@@ -8,6 +8,7 @@ using MS2GAN.Features.Onnx;
 using MS2GAN.Host.Cli;
 using MS2GAN.Model;
 using MS2GAN.Model.Artifacts;
+using MS2GAN.Search;
 using MS2GAN.ServiceDefaults;
 
 namespace MS2GAN.Host.Serve;
@@ -55,7 +56,11 @@ public static class ServeCommand
         return command;
     }
 
-    private static string PrepareModel(ServeSettings settings, ILoggerFactory loggers)
+    /// <summary>
+    /// The model folder serve uses: the one given, else the demo model under the data folder, made on first use (the demo
+    /// data drawn with <see cref="ServeSettings.PerClass"/> items per class, then a 40-epoch training).
+    /// </summary>
+    public static string PrepareModel(ServeSettings settings, ILoggerFactory loggers)
     {
         if (settings.ModelDirectory is { } given)
         {
@@ -109,7 +114,7 @@ public static class ServeCommand
                     await DemoQueries.PrintAsync(app.Services, demoDirectory, Console.Out, cancellation);
                 }
             }
-            Console.Error.WriteLine($"ms2gan is serving on {settings.Urls} (OpenAPI: {settings.Urls}/openapi/v1.json, health: {settings.Urls}/health/ready)");
+            Console.Error.WriteLine($"ms2gan is serving on {settings.Urls} (web page: {settings.Urls}{WebPageEndpoints.Path}/, OpenAPI: {settings.Urls}/openapi/v1.json, health: {settings.Urls}/health/ready)");
             if (generatedKey is not null)
             {
                 Console.Error.WriteLine($"API key for this run (set {ApiKeyOptions.EnvironmentVariable} to choose your own): {generatedKey}");
