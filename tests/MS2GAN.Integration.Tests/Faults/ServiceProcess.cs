@@ -17,7 +17,7 @@ public sealed class ServiceProcess : IAsyncDisposable
 
     public ServiceProcess(string name, IReadOnlyDictionary<string, string> environment)
     {
-        _dll = Path.Combine(RepositoryRoot(), "services", name, "bin", "Release", "net10.0", "linux-x64", $"MS2GAN.{name}.dll");
+        _dll = Path.Combine(RepositoryRoot.Path, "services", name, "bin", "Release", "net10.0", "linux-x64", $"MS2GAN.{name}.dll");
         if (!File.Exists(_dll))
         {
             throw new FileNotFoundException($"{_dll} is missing: build the solution in Release first (infra/scripts/test.sh does)", _dll);
@@ -104,17 +104,5 @@ public sealed class ServiceProcess : IAsyncDisposable
         using var listener = new TcpListener(IPAddress.Loopback, 0);
         listener.Start();
         return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
-
-    private static string RepositoryRoot()
-    {
-        for (var folder = new DirectoryInfo(AppContext.BaseDirectory); folder is not null; folder = folder.Parent)
-        {
-            if (File.Exists(Path.Combine(folder.FullName, "MS2GAN.Pipeline.sln")))
-            {
-                return folder.FullName;
-            }
-        }
-        throw new DirectoryNotFoundException($"no MS2GAN.Pipeline.sln above {AppContext.BaseDirectory}");
     }
 }
