@@ -8,17 +8,19 @@ namespace MS2GAN.Ingest;
 /// name of the field at fault (the first segment of the JSON path), or "body" when the document itself
 /// is broken.
 /// </summary>
-internal static class ItemRequestJson
+public static class ItemRequestJson
 {
     /// <summary>Error key for a body that is not a JSON object at all.</summary>
     public const string BodyKey = "body";
 
+    /// <summary>Web defaults (camelCase), and an unknown field is an error.</summary>
     public static readonly JsonSerializerOptions Options = new(JsonSerializerDefaults.Web)
     {
         // A misspelt field ("lables") would otherwise be dropped without a word.
         UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow,
     };
 
+    /// <summary>Reads one item; null with the errors by field when it cannot be read.</summary>
     public static ItemRequest? TryRead(ReadOnlySpan<byte> utf8Json, out Dictionary<string, string[]> errors)
     {
         try
@@ -33,6 +35,7 @@ internal static class ItemRequestJson
         }
     }
 
+    /// <summary>Reads one item from a stream; null with the errors by field when it cannot be read.</summary>
     public static async Task<(ItemRequest? Request, Dictionary<string, string[]> Errors)> TryReadAsync(Stream utf8Json, CancellationToken cancellationToken)
     {
         try

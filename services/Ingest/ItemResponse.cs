@@ -6,6 +6,7 @@ namespace MS2GAN.Ingest;
 /// <param name="Id">The item's id.</param>
 /// <param name="Labels">Its labels.</param>
 /// <param name="Metadata">Its metadata.</param>
+/// <param name="Text">Its text, when it carries one.</param>
 /// <param name="State">"ingested" (waiting for the encoder), "indexed" or "failed".</param>
 /// <param name="FailureReason">Why indexing failed, when the state is "failed".</param>
 /// <param name="ModelVersion">The model version it is indexed with, when the state is "indexed".</param>
@@ -19,6 +20,7 @@ public sealed record ItemResponse(
     string Id,
     IReadOnlyList<string> Labels,
     IReadOnlyDictionary<string, string> Metadata,
+    string? Text,
     string State,
     string? FailureReason,
     string? ModelVersion,
@@ -37,6 +39,7 @@ public sealed record ItemResponse(
             item.Id,
             item.Labels,
             item.Metadata,
+            item.Text,
             OutcomeNames.Of(item.State),
             item.FailureReason,
             item.ModelVersion,

@@ -5,6 +5,7 @@ using MS2GAN.Contracts;
 using MS2GAN.Features.Data;
 using MS2GAN.Model.Inference;
 using MS2GAN.Model.Registry;
+using MS2GAN.ServiceDefaults;
 using MS2GAN.Storage.Items;
 using MS2GAN.Storage.Vectors;
 
@@ -23,6 +24,7 @@ public sealed class Reindexer(
     ModelCatalog catalog,
     IPublishEndpoint events,
     IOptions<LifecycleOptions> options,
+    Ms2GanMetrics metrics,
     ILogger<Reindexer> logger)
 {
     private static readonly TimeSpan ProgressEvery = TimeSpan.FromSeconds(1);
@@ -41,6 +43,7 @@ public sealed class Reindexer(
         logger.LogInformation("Reindex ({Kind}) into {Index} with model {Version}: {Done} of {Total} items done, resuming after {AfterId}",
             state.Kind, state.IndexName, state.Version, state.Done, state.Total, state.AfterId ?? "(start)");
 
+        metrics.Reindexed(0, state.Done, state.Total);
         var sincePublish = Stopwatch.StartNew();
         while (true)
         {
@@ -60,12 +63,15 @@ public sealed class Reindexer(
             var checkpoint = state with { AfterId = page[^1].Id, Done = done, Total = Math.Max(state.Total, done), UpdatedAt = DateTimeOffset.UtcNow };
             catalog.Registry.Update(s => s with { Reindex = checkpoint });
             state = checkpoint;
+            metrics.Reindexed(page.Count, state.Done, state.Total);
             if (sincePublish.Elapsed >= ProgressEvery)
             {
                 sincePublish.Restart();
                 await events.Publish(Progress(state), cancellationToken);
             }
         }
+        // Finished: the total was counted at the start, and items deleted meanwhile were never read.
+        metrics.Reindexed(0, state.Done, state.Done);
         await events.Publish(Progress(state), cancellationToken);
         return await SwapAsync(state, cancellationToken);
     }

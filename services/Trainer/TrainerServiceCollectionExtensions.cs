@@ -1,4 +1,5 @@
 using MassTransit;
+using MS2GAN.ServiceDefaults;
 using Quartz;
 
 namespace MS2GAN.Trainer;
@@ -6,13 +7,14 @@ namespace MS2GAN.Trainer;
 /// <summary>Wiring of the trainer service (the stores and the model catalog are registered by the host's shared setup).</summary>
 public static class TrainerServiceCollectionExtensions
 {
-    /// <summary>Lifecycle options, the lifecycle and reindexer, the crash resume at start-up, and the retrain schedule when configured.</summary>
+    /// <summary>Lifecycle options, the lifecycle and reindexer (and the metrics it reports to), the crash resume at start-up, and the retrain schedule when configured.</summary>
     public static IServiceCollection AddTrainerService(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddOptions<LifecycleOptions>().Bind(configuration.GetSection(LifecycleOptions.Section)).ValidateDataAnnotations()
             .Validate(o => string.IsNullOrWhiteSpace(o.Schedule) || IsCron(o.Schedule),
                 "Lifecycle:Schedule is not a valid Quartz cron expression (seconds minutes hours day-of-month month day-of-week, e.g. \"0 0 3 ? * SUN\")")
             .ValidateOnStart();
+        services.AddMs2GanMetrics();
         services.AddSingleton<Reindexer>();
         services.AddSingleton<ModelLifecycle>();
         services.AddHostedService<ReindexResumer>();

@@ -28,6 +28,10 @@ public sealed class Ms2GanMetrics
     private readonly Counter<long> _itemsFailed;
     private readonly Histogram<double> _searchLatency;
     private readonly Counter<long> _searchRequests;
+    private readonly Counter<long> _reindexItems;
+    private long _reindexDone;
+    private long _reindexSize;
+    private int _reindexSeen;
 
     /// <summary>Creates the instruments on a meter from <paramref name="meterFactory"/>.</summary>
     public Ms2GanMetrics(IMeterFactory meterFactory)
@@ -57,6 +61,13 @@ public sealed class Ms2GanMetrics
             advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = MillisecondBuckets });
         _searchRequests = Meter.CreateCounter<long>(
             "ms2gan.search.requests", "{request}", "Search requests, by target modality.");
+        _reindexItems = Meter.CreateCounter<long>(
+            "ms2gan.reindex.items", "{item}", "Items read and re-encoded by reindexes (a new model version's index, or a rollback's).");
+        // Gauges of the reindex this process runs or ran last; a process that never reindexed reports none.
+        Meter.CreateObservableGauge("ms2gan.reindex.done", () => ReindexGauge(ref _reindexDone), "{item}",
+            "Items the current (or last) reindex has handled.");
+        Meter.CreateObservableGauge("ms2gan.reindex.size", () => ReindexGauge(ref _reindexSize), "{item}",
+            "Items the current (or last) reindex has to handle; done equals size when it has finished.");
     }
 
     /// <summary>The meter the instruments live on.</summary>
@@ -97,6 +108,15 @@ public sealed class Ms2GanMetrics
     public void ItemsFailed(string reason, long count = 1) =>
         _itemsFailed.Add(count, new KeyValuePair<string, object?>("reason", reason));
 
+    /// <summary>Records the progress of a reindex: <paramref name="items"/> more handled, <paramref name="done"/> of <paramref name="total"/> (the size).</summary>
+    public void Reindexed(int items, long done, long total)
+    {
+        _reindexItems.Add(items);
+        Interlocked.Exchange(ref _reindexDone, done);
+        Interlocked.Exchange(ref _reindexSize, total);
+        Interlocked.Exchange(ref _reindexSeen, 1);
+    }
+
     /// <summary>Records one answered search: one request and its latency, both tagged by target modality.</summary>
     /// <param name="target">The target modality: <c>image</c>, <c>text</c> or <c>any</c>.</param>
     /// <param name="elapsed">Time to answer.</param>
@@ -106,4 +126,7 @@ public sealed class Ms2GanMetrics
         _searchRequests.Add(1, tag);
         _searchLatency.Record(elapsed.TotalMilliseconds, tag);
     }
+
+    private IEnumerable<Measurement<long>> ReindexGauge(ref long value) =>
+        Volatile.Read(ref _reindexSeen) == 0 ? [] : [new Measurement<long>(Interlocked.Read(ref value))];
 }

@@ -9,6 +9,7 @@ using MS2GAN.Model.Inference;
 using MS2GAN.Model.Registry;
 using MS2GAN.Storage.Items;
 using MS2GAN.Storage.Vectors;
+using MS2GAN.ServiceDefaults;
 using MS2GAN.Trainer;
 
 namespace MS2GAN.Benchmarks;
@@ -122,6 +123,7 @@ public static class ReindexBenchmark
     {
         var services = new ServiceCollection()
             .AddLogging()
+            .AddMs2GanMetrics()
             .AddSingleton(items)
             .AddSingleton(vectors)
             .AddSingleton(catalog)

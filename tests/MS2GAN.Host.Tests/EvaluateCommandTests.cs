@@ -36,6 +36,28 @@ public sealed class EvaluateCommandTests(TrainedModelFixture model) : IClassFixt
     }
 
     [Fact]
+    public void Plots_writes_the_precision_recall_curves_and_the_per_class_chart_as_png()
+    {
+        using var folder = new TempFolder();
+        var plots = folder.Combine("plots");
+
+        var result = Ms2GanCli.Run("evaluate", "--model", model.ModelDirectory, "--data", model.DataDirectory, "--plots", plots);
+
+        Assert.True(result.ExitCode == 0, result.ToString());
+        Assert.Equal(["per_class_ap.png", "precision_recall.png"], Directory.GetFiles(plots).Select(Path.GetFileName).Order());
+        foreach (var file in Directory.GetFiles(plots))
+        {
+            using var image = SkiaSharp.SKBitmap.Decode(file);
+            Assert.NotNull(image);
+            Assert.Equal((1000, 600), (image.Width, image.Height));
+            // Drawn on, not blank: a plot has many colours (lines, bars, text, the background).
+            Assert.True(image.Pixels.Distinct().Count() > 20, $"{file} looks blank");
+        }
+        Assert.Contains($"plots: {Path.Combine(plots, "precision_recall.png")}", result.StandardError);
+        Assert.Contains("image->text  text->image  average", result.StandardOutput);
+    }
+
+    [Fact]
     public void A_model_folder_missing_a_file_is_named()
     {
         using var folder = new TempFolder();

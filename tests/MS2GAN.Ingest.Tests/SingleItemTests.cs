@@ -34,6 +34,7 @@ public sealed class SingleItemTests(IngestApiFactory factory) : IClassFixture<In
         Assert.Equal(["shapes", "3"], item.GetProperty("labels").EnumerateArray().Select(label => label.GetString()));
         Assert.Equal("test", item.GetProperty("metadata").GetProperty("source").GetString());
         Assert.True(item.GetProperty("hasText").GetBoolean());
+        Assert.Equal("a red square", item.GetProperty("text").GetString());
         Assert.False(item.GetProperty("hasImage").GetBoolean());
         Assert.Equal(JsonValueKindNull, item.GetProperty("modelVersion").ValueKind);
     }

@@ -8,6 +8,7 @@ using MS2GAN.Features.Onnx;
 using MS2GAN.Model.Inference;
 using MS2GAN.Model.Registry;
 using MS2GAN.Search;
+using MS2GAN.ServiceDefaults;
 using MS2GAN.Storage.Items;
 using MS2GAN.Storage.Media;
 using MS2GAN.Storage.Vectors;
@@ -75,7 +76,8 @@ public sealed class LifecycleWorld : IAsyncDisposable
 
     /// <summary>A new reindexer over this world's stores (a restarted trainer).</summary>
     public Reindexer NewReindexer() =>
-        new(Items, Vectors, Catalog, Harness.Bus, Microsoft.Extensions.Options.Options.Create(Options), NullLogger<Reindexer>.Instance);
+        new(Items, Vectors, Catalog, Harness.Bus, Microsoft.Extensions.Options.Options.Create(Options),
+            new ServiceCollection().AddMs2GanMetrics().BuildServiceProvider().GetRequiredService<Ms2GanMetrics>(), NullLogger<Reindexer>.Instance);
 
     /// <summary>Records labelled items (ids <c>{prefix}-0000</c> and up) and indexes them through the encoder.</summary>
     public async Task<IReadOnlyList<string>> AddItemsAsync(string prefix, int perClass, int seed)

@@ -18,6 +18,8 @@ public static class CommandLine
         root.Subcommands.Add(RollbackCommand.Create());
         root.Subcommands.Add(ModelsCommand.Create());
         root.Subcommands.Add(ReplayErrorsCommand.Create());
+        root.Subcommands.Add(IngestCommand.Create());
+        root.Subcommands.Add(SearchCommand.Create());
         return root;
     }
 }

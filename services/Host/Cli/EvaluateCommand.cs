@@ -6,6 +6,7 @@ using MS2GAN.Features.Onnx;
 using MS2GAN.Model.Artifacts;
 using MS2GAN.Model.Evaluation;
 using MS2GAN.Model.Inference;
+using MS2GAN.Model.Plots;
 
 namespace MS2GAN.Host.Cli;
 
@@ -23,9 +24,13 @@ public static class EvaluateCommand
         var specific = new Option<double?>("--specific-weight") { Description = "Weight of specific similarity (default: the model's)" };
         var shared = new Option<double?>("--shared-weight") { Description = "Weight of shared similarity (default: the model's)" };
         var provider = new Option<ExecutionPreference>("--provider") { Description = "ONNX Runtime provider: Auto, Cuda or Cpu", DefaultValueFactory = _ => ExecutionPreference.Auto };
+        var plots = new Option<DirectoryInfo?>("--plots")
+        {
+            Description = $"Also write {RetrievalPlots.PrecisionRecallFile} (both directions) and {RetrievalPlots.PerClassFile} into this folder",
+        };
         var command = new Command("evaluate", "Score a model: image->text and text->image mAP, with the shared/specific/joint ablation")
         {
-            model, data, split, json, specific, shared, provider,
+            model, data, split, json, specific, shared, provider, plots,
         };
         command.SetAction(parse => CliRunner.Run("evaluate", false, loggers =>
         {
@@ -43,7 +48,14 @@ public static class EvaluateCommand
             }
             var defaults = opened.Manifest.DefaultWeights;
             var weights = new RetrievalWeights(parse.GetValue(specific) ?? defaults.Specific, parse.GetValue(shared) ?? defaults.Shared).Validate();
-            var report = opened.Evaluate(features, weights);
+            var evaluator = new RetrievalEvaluator(opened.Encode(features));
+            var report = evaluator.Report(weights);
+            if (parse.GetValue(plots) is { } folder)
+            {
+                var files = RetrievalPlots.Save(evaluator.Curves(weights), DatasetInfo.Load(directory).ClassNames,
+                    $"{opened.Manifest.Version}, {prefix} of {Path.GetFileName(directory)}", folder.FullName);
+                Console.Error.WriteLine($"plots: {string.Join(", ", files)}");
+            }
             if (parse.GetValue(json))
             {
                 Console.Out.WriteLine(JsonSerializer.Serialize(new

@@ -46,7 +46,7 @@ public sealed class LifecycleCommand
     /// <param name="working">What the service does before a reindex starts ("training...").</param>
     /// <param name="logger">For plain progress lines when standard error is not a terminal.</param>
     /// <param name="cancellationToken">Ctrl+C.</param>
-    public async Task<int> SendAndWaitAsync(ParseResult parse, AdminClient client, string command, object body, string working, ILogger logger,
+    public async Task<int> SendAndWaitAsync(ParseResult parse, ServiceClient client, string command, object body, string working, ILogger logger,
         CancellationToken cancellationToken)
     {
         var timeout = parse.GetValue(_timeout);
@@ -68,7 +68,7 @@ public sealed class LifecycleCommand
 
     private static string CurrentUser() => Environment.GetEnvironmentVariable("USER") is { Length: > 0 } user ? user : Environment.UserName;
 
-    private static async Task<(LifecycleOutcome, LifecycleStatus)> WaitAsync(AdminClient client, Guid requestId, string working, TimeSpan timeout,
+    private static async Task<(LifecycleOutcome, LifecycleStatus)> WaitAsync(ServiceClient client, Guid requestId, string working, TimeSpan timeout,
         Action<ProgressStep> report, CancellationToken cancellationToken)
     {
         var waited = Stopwatch.StartNew();

@@ -9,7 +9,7 @@ public static class ModelsCommand
     /// <summary>Builds the verb.</summary>
     public static Command Create()
     {
-        var connection = new AdminConnection();
+        var connection = new ServiceConnection();
         var json = new Option<bool>("--json") { Description = "Print the status as the service returns it (JSON)" };
         var command = new Command("models", "List the model versions of a running service: stages, holdout mAP, the active one, reindex progress") { json };
         connection.AddTo(command);
@@ -19,7 +19,7 @@ public static class ModelsCommand
             var body = await client.GetStatusJsonAsync(cancellation);
             Console.Out.Write(parse.GetValue(json)
                 ? body + Environment.NewLine
-                : LifecycleSummary.Status(JsonSerializer.Deserialize<Trainer.LifecycleStatus>(body, AdminClient.Json)!));
+                : LifecycleSummary.Status(JsonSerializer.Deserialize<Trainer.LifecycleStatus>(body, ServiceClient.Json)!));
             return 0;
         }));
         return command;

@@ -24,7 +24,7 @@ public static class RetrainCommand
             epochs, config, labels, tolerance,
         };
         var lifecycle = new LifecycleCommand();
-        var connection = new AdminConnection();
+        var connection = new ServiceConnection();
         lifecycle.AddTo(command);
         connection.AddTo(command);
         command.SetAction((parse, cancellation) => CliRunner.RunAsync("retrain", false, async loggers =>

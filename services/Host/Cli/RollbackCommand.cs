@@ -16,7 +16,7 @@ public static class RollbackCommand
     {
         var command = new Command("rollback", "Make the previous model version active again (its index is brought up to date first)");
         var lifecycle = new LifecycleCommand();
-        var connection = new AdminConnection();
+        var connection = new ServiceConnection();
         lifecycle.AddTo(command);
         connection.AddTo(command);
         command.SetAction((parse, cancellation) => CliRunner.RunAsync("rollback", false, async loggers =>

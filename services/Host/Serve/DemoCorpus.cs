@@ -1,4 +1,5 @@
 using MS2GAN.Features.Demo;
+using MS2GAN.Host.Cli.Import;
 using MS2GAN.Ingest;
 
 namespace MS2GAN.Host.Serve;
@@ -9,25 +10,20 @@ public static class DemoCorpus
     /// <summary>Whether the folder holds a demo dataset.</summary>
     public static bool Exists(string directory) => File.Exists(Path.Combine(directory, DemoDataGenerator.CaptionsFile));
 
-    /// <summary>One ingest request per demo item: caption, image and class label.</summary>
+    /// <summary>
+    /// One ingest request per demo item: caption, image, class label and split, read as `ms2gan ingest` reads the folder,
+    /// so that both give the same items.
+    /// </summary>
+    /// <exception cref="InvalidDataException">A row of captions.tsv cannot be read, or its image is missing.</exception>
     public static IEnumerable<ItemRequest> Read(string directory)
     {
-        foreach (var line in File.ReadLines(Path.Combine(directory, DemoDataGenerator.CaptionsFile)).Skip(1))
+        foreach (var entry in ImageFolder.Read(directory))
         {
-            var fields = line.Split('\t');
-            if (fields.Length < 5)
+            if (entry.Problem is { } problem)
             {
-                throw new InvalidDataException($"{Path.Combine(directory, DemoDataGenerator.CaptionsFile)}: expected 5 tab-separated fields in \"{line}\"");
+                throw new InvalidDataException($"{Path.Combine(directory, entry.Where)}: {problem}");
             }
-            var image = File.ReadAllBytes(Path.Combine(directory, DemoDataGenerator.MediaFolder, fields[0] + ".png"));
-            yield return new ItemRequest
-            {
-                Id = fields[0],
-                Text = fields[4],
-                Image = Convert.ToBase64String(image),
-                Labels = [fields[2]],
-                Metadata = new Dictionary<string, string> { ["split"] = fields[3] },
-            };
+            yield return entry.Item! with { Image = entry.ImagePath is null ? null : Convert.ToBase64String(File.ReadAllBytes(entry.ImagePath)) };
         }
     }
 }

@@ -14,24 +14,11 @@ public static class MeanAveragePrecision
     /// <summary>AP of one query given its scores against every database item.</summary>
     public static double AveragePrecision(ReadOnlySpan<float> scores, int queryLabel, ReadOnlySpan<int> itemLabels)
     {
-        var order = new int[scores.Length];
-        var keys = new float[scores.Length];
-        for (var i = 0; i < order.Length; i++)
-        {
-            order[i] = i;
-            keys[i] = -scores[i];
-        }
-        // Array.Sort is not stable; sort on (key, index) instead.
-        var labels = itemLabels.ToArray();
-        Array.Sort(order, (x, y) =>
-        {
-            var c = keys[x].CompareTo(keys[y]);
-            return c != 0 ? c : x.CompareTo(y);
-        });
+        var order = Rank(scores);
         double hits = 0, sum = 0;
         for (var rank = 0; rank < order.Length; rank++)
         {
-            if (labels[order[rank]] == queryLabel)
+            if (itemLabels[order[rank]] == queryLabel)
             {
                 hits++;
                 sum += hits / (rank + 1);
@@ -40,18 +27,49 @@ public static class MeanAveragePrecision
         return hits == 0 ? double.NaN : sum / hits;
     }
 
+    /// <summary>Database indices from the best score to the worst; ties keep database order.</summary>
+    public static int[] Rank(ReadOnlySpan<float> scores)
+    {
+        var order = new int[scores.Length];
+        var keys = new float[scores.Length];
+        for (var i = 0; i < order.Length; i++)
+        {
+            order[i] = i;
+            keys[i] = -scores[i];
+        }
+        // Array.Sort is not stable; sort on (key, index) instead.
+        Array.Sort(order, (x, y) =>
+        {
+            var c = keys[x].CompareTo(keys[y]);
+            return c != 0 ? c : x.CompareTo(y);
+        });
+        return order;
+    }
+
     /// <summary>mAP from a row-major score matrix [queries x items].</summary>
     public static double FromScores(float[] scores, int queries, int items, IReadOnlyList<int> queryLabels, IReadOnlyList<int> itemLabels)
+    {
+        var valid = PerQuery(scores, queries, items, queryLabels, itemLabels).Where(v => !double.IsNaN(v)).ToArray();
+        return valid.Length == 0 ? 0 : valid.Average();
+    }
+
+    /// <summary>AP of every query of a row-major score matrix [queries x items]; NaN for a query without a relevant item.</summary>
+    public static double[] PerQuery(float[] scores, int queries, int items, IReadOnlyList<int> queryLabels, IReadOnlyList<int> itemLabels)
+    {
+        CheckShape(scores, queries, items, queryLabels, itemLabels);
+        var itemLabelArray = itemLabels.ToArray();
+        var ap = new double[queries];
+        Parallel.For(0, queries, q => ap[q] = AveragePrecision(scores.AsSpan(q * items, items), queryLabels[q], itemLabelArray));
+        return ap;
+    }
+
+    /// <summary>Throws when the score matrix and the label lists do not agree in size.</summary>
+    public static void CheckShape(float[] scores, int queries, int items, IReadOnlyList<int> queryLabels, IReadOnlyList<int> itemLabels)
     {
         if ((long)queries * items != scores.LongLength || queryLabels.Count != queries || itemLabels.Count != items)
         {
             throw new ArgumentException("scores, query labels and item labels do not agree in size");
         }
-        var itemLabelArray = itemLabels.ToArray();
-        var ap = new double[queries];
-        Parallel.For(0, queries, q => ap[q] = AveragePrecision(scores.AsSpan(q * items, items), queryLabels[q], itemLabelArray));
-        var valid = ap.Where(v => !double.IsNaN(v)).ToArray();
-        return valid.Length == 0 ? 0 : valid.Average();
     }
 
     /// <summary>Cosine similarity of every query row with every item row, row-major [queries x items].</summary>

@@ -24,12 +24,21 @@ public sealed class RetrievalEvaluator
     /// <summary>mAP in both directions for one weighting.</summary>
     public DirectionalMap Evaluate(RetrievalWeights weights)
     {
-        weights.Validate();
-        var i2t = MeanAveragePrecision.Combine(_specificI2T, weights.Specific, _sharedI2T, weights.Shared);
-        var t2i = MeanAveragePrecision.Combine(_specificT2I, weights.Specific, _sharedT2I, weights.Shared);
+        var (i2t, t2i) = Scores(weights);
         return new DirectionalMap(
             MeanAveragePrecision.FromScores(i2t, _n, _n, _labels, _labels),
             MeanAveragePrecision.FromScores(t2i, _n, _n, _labels, _labels));
+    }
+
+    /// <summary>The precision-recall curves and the AP per class in both directions for one weighting.</summary>
+    public RetrievalCurves Curves(RetrievalWeights weights)
+    {
+        var (i2t, t2i) = Scores(weights);
+        return new RetrievalCurves(
+            PrecisionRecall.Curve(i2t, _n, _n, _labels, _labels),
+            PrecisionRecall.Curve(t2i, _n, _n, _labels, _labels),
+            PrecisionRecall.PerClass(i2t, _n, _n, _labels, _labels),
+            PrecisionRecall.PerClass(t2i, _n, _n, _labels, _labels));
     }
 
     /// <summary>Joint retrieval with the given weights plus the shared-only and specific-only ablation.</summary>
@@ -39,6 +48,13 @@ public sealed class RetrievalEvaluator
         Evaluate(RetrievalWeights.SpecificOnly),
         weights,
         _n);
+
+    private (float[] I2T, float[] T2I) Scores(RetrievalWeights weights)
+    {
+        weights.Validate();
+        return (MeanAveragePrecision.Combine(_specificI2T, weights.Specific, _sharedI2T, weights.Shared),
+            MeanAveragePrecision.Combine(_specificT2I, weights.Specific, _sharedT2I, weights.Shared));
+    }
 
     /// <summary>
     /// The weighting with the best average mAP among shared fractions 0, 0.1, ..., 1 (weights sum to one).

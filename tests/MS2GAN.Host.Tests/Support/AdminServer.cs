@@ -31,19 +31,25 @@ public sealed class AdminServer : IAsyncDisposable
     /// <summary>--url and --api-key for this server.</summary>
     public string[] Connection => ["--url", Url, "--api-key", ApiKey];
 
+    /// <summary>The application's services (the stores, to count what the API under test did).</summary>
+    public IServiceProvider Services => _app.Services;
+
     /// <summary>The registry as the services see it (read from its file, not through the API under test).</summary>
     public RegistryState Registry => _app.Services.GetRequiredService<ModelCatalog>().Registry.Read();
 
     /// <summary>The folder of a registered version.</summary>
     public string RegistryDirectoryOf(string version) => _app.Services.GetRequiredService<ModelCatalog>().Registry.DirectoryOf(version);
 
-    /// <summary>Trains the tiny model and starts the application; <paramref name="settings"/> as <c>Section:Key</c> to value.</summary>
-    public static async Task<AdminServer> StartAsync(IReadOnlyDictionary<string, string>? settings = null)
+    /// <summary>
+    /// Trains the tiny model (or serves <paramref name="modelDirectory"/>) and starts the application; <paramref name="settings"/>
+    /// as <c>Section:Key</c> to value.
+    /// </summary>
+    public static async Task<AdminServer> StartAsync(IReadOnlyDictionary<string, string>? settings = null, string? modelDirectory = null)
     {
         var folder = new TempFolder();
         try
         {
-            var model = SyntheticClusters.TrainTinyModel(folder.Path, SyntheticClusters.Split(perClass: 10, seed: 3), epochs: 5);
+            var model = modelDirectory ?? SyntheticClusters.TrainTinyModel(folder.Path, SyntheticClusters.Split(perClass: 10, seed: 3), epochs: 5);
             var (app, address) = await InProcessServe.StartAsync(folder.Path, model, "inmemory", ApiKey, settings);
             return new AdminServer(app, folder, address.ToString().TrimEnd('/'));
         }

@@ -16,7 +16,14 @@ public static class Ms2GanCli
     public static CliResult Run(params string[] args) => RunAsync(null, args).GetAwaiter().GetResult();
 
     /// <summary>Runs ms2gan without blocking a thread (for tests that serve HTTP in this process); <paramref name="environment"/> adds variables.</summary>
-    public static async Task<CliResult> RunAsync(IReadOnlyDictionary<string, string>? environment, params string[] args)
+    public static Task<CliResult> RunAsync(IReadOnlyDictionary<string, string>? environment, params string[] args) =>
+        RunAsync(environment, null, args);
+
+    /// <summary>
+    /// Runs ms2gan and kills it (the whole process tree, as a crash would end it) as soon as <paramref name="killWhen"/>
+    /// completes, unless it has ended by then; the exit code of a killed run is 137.
+    /// </summary>
+    public static async Task<CliResult> RunAsync(IReadOnlyDictionary<string, string>? environment, Func<CancellationToken, Task>? killWhen, params string[] args)
     {
         var start = new ProcessStartInfo("dotnet")
         {
@@ -38,14 +45,28 @@ public static class Ms2GanCli
         var stdout = process.StandardOutput.ReadToEndAsync();
         var stderr = process.StandardError.ReadToEndAsync();
         using var timeout = new CancellationTokenSource(Patience);
+        using var exited = CancellationTokenSource.CreateLinkedTokenSource(timeout.Token);
+        var exit = process.WaitForExitAsync(timeout.Token);
         try
         {
-            await process.WaitForExitAsync(timeout.Token);
+            var trigger = killWhen?.Invoke(exited.Token);
+            if (trigger is not null && await Task.WhenAny(exit, trigger) == trigger)
+            {
+                process.Kill(entireProcessTree: true);
+                await process.WaitForExitAsync(CancellationToken.None);
+                await trigger; // its failure, if it failed, is the test's
+                return new CliResult(137, await stdout, await stderr);
+            }
+            await exit;
         }
-        catch (OperationCanceledException)
+        catch (OperationCanceledException) when (timeout.IsCancellationRequested)
         {
             process.Kill(entireProcessTree: true);
             throw new TimeoutException($"ms2gan {string.Join(' ', args)} did not finish in {Patience.TotalMinutes} minutes");
+        }
+        finally
+        {
+            await exited.CancelAsync();
         }
         return new CliResult(process.ExitCode, await stdout, await stderr);
     }

@@ -2,36 +2,72 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
 using Microsoft.AspNetCore.Http;
+using MS2GAN.Ingest;
 using MS2GAN.ServiceDefaults;
 using MS2GAN.Trainer;
 
 namespace MS2GAN.Host.Cli;
 
 /// <summary>
-/// The admin API of a running ms2gan service (serve, or the trainer service) over HTTP, shared by `retrain`,
-/// `rollback` and `models`. Every answer other than success becomes a <see cref="CommandFailedException"/> with
-/// the exit code the verbs document: 2 for a refused request or key, 3 when the service cannot be reached.
+/// The HTTP APIs of a running ms2gan service, shared by the verbs that talk to one: the admin API (`retrain`,
+/// `rollback`, `models`), ingest (`ingest`) and search (`search`). Every answer other than success becomes a
+/// <see cref="CommandFailedException"/> with the exit code the verbs document: 2 for a refused request or key, 3 when
+/// the service cannot be reached.
 /// </summary>
-public sealed class AdminClient : IDisposable
+public sealed class ServiceClient : IDisposable
 {
-    /// <summary>How the admin API's JSON is read and written (camelCase; stages convert themselves).</summary>
+    /// <summary>How the services' JSON is read and written (camelCase; stages convert themselves).</summary>
     public static JsonSerializerOptions Json { get; } = new(JsonSerializerDefaults.Web);
 
     private static readonly TimeSpan RequestTimeout = TimeSpan.FromSeconds(30);
 
     private readonly HttpClient _http;
 
-    /// <summary>A client for the service at <paramref name="baseAddress"/> sending <paramref name="apiKey"/>.</summary>
-    public AdminClient(Uri baseAddress, string apiKey)
+    private const string AdminApi = "is this an ms2gan service with the admin API (serve or trainer)?";
+    private const string IngestApi = "is this an ms2gan service with the ingest API (serve or ingest)?";
+    private const string SearchApi = "is this an ms2gan service with the search API (serve or search)?";
+
+    /// <summary>A client for the service at <paramref name="baseAddress"/> sending <paramref name="apiKey"/> (when given).</summary>
+    public ServiceClient(Uri baseAddress, string? apiKey)
     {
         _http = new HttpClient { BaseAddress = baseAddress, Timeout = RequestTimeout };
-        _http.DefaultRequestHeaders.Add(ApiKeyOptions.HeaderName, apiKey);
+        if (!string.IsNullOrEmpty(apiKey))
+        {
+            _http.DefaultRequestHeaders.Add(ApiKeyOptions.HeaderName, apiKey);
+        }
+    }
+
+    /// <summary>The service's address.</summary>
+    public Uri BaseAddress => _http.BaseAddress!;
+
+    /// <summary>POSTs an NDJSON batch of items to /v1/items/batch; returns the service's answer line by line.</summary>
+    public async Task<BatchIngestResult> PostBatchAsync(ReadOnlyMemory<byte> ndjson, CancellationToken cancellationToken)
+    {
+        using var content = new ReadOnlyMemoryContent(ndjson);
+        content.Headers.ContentType = new("application/x-ndjson");
+        using var response = await CallAsync(() => _http.PostAsync("/v1/items/batch", content, cancellationToken), IngestApi, cancellationToken);
+        return await response.Content.ReadFromJsonAsync<BatchIngestResult>(Json, cancellationToken)
+            ?? throw new CommandFailedException(CliRunner.Failure, "the service answered the batch with an empty body");
+    }
+
+    /// <summary>GET /v1/items/{id}; null when there is no such item.</summary>
+    public async Task<ItemResponse?> GetItemAsync(string id, CancellationToken cancellationToken)
+    {
+        using var response = await CallAsync(() => _http.GetAsync($"/v1/items/{Uri.EscapeDataString(id)}", cancellationToken), null, cancellationToken);
+        return response.StatusCode == HttpStatusCode.NotFound ? null : await response.Content.ReadFromJsonAsync<ItemResponse>(Json, cancellationToken);
+    }
+
+    /// <summary>POSTs a search request (any object of the JSON form of POST /v1/search); returns the answer as the service wrote it.</summary>
+    public async Task<string> SearchJsonAsync(object request, CancellationToken cancellationToken)
+    {
+        using var response = await CallAsync(() => _http.PostAsJsonAsync("/v1/search", request, Json, cancellationToken), SearchApi, cancellationToken);
+        return await response.Content.ReadAsStringAsync(cancellationToken);
     }
 
     /// <summary>POSTs a command (<c>retrain</c> or <c>rollback</c>) with its body; returns its request id.</summary>
     public async Task<CommandAccepted> SendAsync(string command, object body, CancellationToken cancellationToken)
     {
-        using var response = await CallAsync(() => _http.PostAsJsonAsync($"/v1/admin/{command}", body, Json, cancellationToken), cancellationToken);
+        using var response = await CallAsync(() => _http.PostAsJsonAsync($"/v1/admin/{command}", body, Json, cancellationToken), AdminApi, cancellationToken);
         return await response.Content.ReadFromJsonAsync<CommandAccepted>(Json, cancellationToken)
             ?? throw new CommandFailedException(CliRunner.Failure, $"the service accepted the {command} command with an empty answer");
     }
@@ -39,7 +75,7 @@ public sealed class AdminClient : IDisposable
     /// <summary>GET /v1/admin/status as the service wrote it.</summary>
     public async Task<string> GetStatusJsonAsync(CancellationToken cancellationToken)
     {
-        using var response = await CallAsync(() => _http.GetAsync(AdminEndpoints.StatusPath, cancellationToken), cancellationToken);
+        using var response = await CallAsync(() => _http.GetAsync(AdminEndpoints.StatusPath, cancellationToken), AdminApi, cancellationToken);
         return await response.Content.ReadAsStringAsync(cancellationToken);
     }
 
@@ -51,7 +87,8 @@ public sealed class AdminClient : IDisposable
     /// <inheritdoc />
     public void Dispose() => _http.Dispose();
 
-    private async Task<HttpResponseMessage> CallAsync(Func<Task<HttpResponseMessage>> call, CancellationToken cancellationToken)
+    /// <summary>Makes the call; a 404 is an error saying <paramref name="notFound"/>, or is returned when that is null.</summary>
+    private async Task<HttpResponseMessage> CallAsync(Func<Task<HttpResponseMessage>> call, string? notFound, CancellationToken cancellationToken)
     {
         HttpResponseMessage response;
         try
@@ -67,7 +104,7 @@ public sealed class AdminClient : IDisposable
             throw new CommandFailedException(CliRunner.Unreachable,
                 $"the ms2gan service at {_http.BaseAddress} did not answer within {RequestTimeout.TotalSeconds:F0} s");
         }
-        if (response.IsSuccessStatusCode)
+        if (response.IsSuccessStatusCode || (response.StatusCode == HttpStatusCode.NotFound && notFound is null))
         {
             return response;
         }
@@ -80,7 +117,7 @@ public sealed class AdminClient : IDisposable
                     $"the service refused the API key (give --api-key or set {ApiKeyOptions.EnvironmentVariable})"),
                 HttpStatusCode.BadRequest => new CommandFailedException(CliRunner.BadInput, $"the service refused the request: {problem}"),
                 HttpStatusCode.NotFound => new CommandFailedException(CliRunner.Failure,
-                    $"{response.RequestMessage?.RequestUri} answered 404: is this an ms2gan service with the admin API (serve or trainer)?"),
+                    $"{response.RequestMessage?.RequestUri} answered 404: {notFound}"),
                 HttpStatusCode.Conflict => new CommandFailedException(CliRunner.Failure, problem),
                 _ => new CommandFailedException(CliRunner.Failure, $"the service answered {(int)response.StatusCode} {response.ReasonPhrase}: {problem}"),
             };
