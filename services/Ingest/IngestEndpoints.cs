@@ -1,3 +1,4 @@
+using MS2GAN.ServiceDefaults.Pipeline;
 using System.Text.Json;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -164,11 +165,11 @@ public static class IngestEndpoints
         }
     }
 
-    private static async Task<Results<Ok<ItemResponse>, ProblemHttpResult>> GetItemAsync(
+    private static async Task<Results<Ok<ItemView>, ProblemHttpResult>> GetItemAsync(
         string id, IngestService service, CancellationToken cancellationToken)
     {
         var item = await service.GetAsync(id, cancellationToken);
-        return item is null ? NotFound(id) : TypedResults.Ok(ItemResponse.From(item));
+        return item is null ? NotFound(id) : TypedResults.Ok(ItemView.From(item));
     }
 
     private static async Task<Results<NoContent, ProblemHttpResult>> DeleteItemAsync(

@@ -2,7 +2,7 @@ using MS2GAN.Storage.Items;
 
 namespace MS2GAN.Ingest;
 
-/// <summary>The lower-case words used for outcomes and states in the HTTP API.</summary>
+/// <summary>The lower-case words used for upsert outcomes in the HTTP API (states: <see cref="ItemStateNames"/>).</summary>
 internal static class OutcomeNames
 {
     public static string Of(UpsertOutcome outcome) => outcome switch
@@ -11,13 +11,5 @@ internal static class OutcomeNames
         UpsertOutcome.Replaced => "replaced",
         UpsertOutcome.Unchanged => "unchanged",
         _ => throw new ArgumentOutOfRangeException(nameof(outcome), outcome, "Unknown upsert outcome."),
-    };
-
-    public static string Of(ItemState state) => state switch
-    {
-        ItemState.Ingested => "ingested",
-        ItemState.Indexed => "indexed",
-        ItemState.Failed => "failed",
-        _ => throw new ArgumentOutOfRangeException(nameof(state), state, "Unknown item state."),
     };
 }

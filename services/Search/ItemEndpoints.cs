@@ -1,3 +1,4 @@
+using MS2GAN.ServiceDefaults.Pipeline;
 using System.Text;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;

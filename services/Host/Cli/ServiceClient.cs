@@ -1,3 +1,4 @@
+using MS2GAN.ServiceDefaults.Pipeline;
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
@@ -51,10 +52,10 @@ public sealed class ServiceClient : IDisposable
     }
 
     /// <summary>GET /v1/items/{id}; null when there is no such item.</summary>
-    public async Task<ItemResponse?> GetItemAsync(string id, CancellationToken cancellationToken)
+    public async Task<ItemView?> GetItemAsync(string id, CancellationToken cancellationToken)
     {
         using var response = await CallAsync(() => _http.GetAsync($"/v1/items/{Uri.EscapeDataString(id)}", cancellationToken), null, cancellationToken);
-        return response.StatusCode == HttpStatusCode.NotFound ? null : await response.Content.ReadFromJsonAsync<ItemResponse>(Json, cancellationToken);
+        return response.StatusCode == HttpStatusCode.NotFound ? null : await response.Content.ReadFromJsonAsync<ItemView>(Json, cancellationToken);
     }
 
     /// <summary>POSTs a search request (any object of the JSON form of POST /v1/search); returns the answer as the service wrote it.</summary>
