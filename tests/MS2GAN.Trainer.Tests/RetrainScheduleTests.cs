@@ -20,14 +20,17 @@ public sealed class RetrainScheduleTests(TinyModelFixture model)
         builder.Services.AddMs2GanStorage(builder.Configuration);
         builder.Services.AddMs2GanModel(builder.Configuration);
         builder.Services.AddTrainerService(builder.Configuration);
-        builder.Services.AddMassTransitTestHarness();
+        // The first firing comes within a second on a quiet machine; on a loaded one the start and the scheduler's thread
+        // can lag for seconds, and the harness (whose idle limit is fixed when it starts) would stop waiting too soon.
+        builder.Services.AddMassTransitTestHarness(x => x.SetTestTimeouts(TimeSpan.FromSeconds(60), TimeSpan.FromSeconds(60)));
         using var host = builder.Build();
         await host.StartAsync();
         try
         {
             var harness = host.Services.GetRequiredService<ITestHarness>();
-            harness.TestTimeout = TimeSpan.FromSeconds(10);
-            Assert.True(await harness.Published.Any<RetrainModel>(m => m.Context.Message.RequestedBy == "scheduler" && m.Context.Message.RequestId != null));
+            using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+            Assert.True(await harness.Published.Any<RetrainModel>(
+                m => m.Context.Message.RequestedBy == "scheduler" && m.Context.Message.RequestId != null, deadline.Token));
         }
         finally
         {
