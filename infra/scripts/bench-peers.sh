@@ -32,7 +32,7 @@ else
 fi
 # The models the reindex and pipeline verbs train only have to exist: their speed does not depend on their weights.
 PIPELINE+=(--epochs 1)
-INFLIGHT=8   # concurrent store callers, and FAISS queries per call: the same number of queries in flight
+CALLERS=8   # concurrent store callers (FAISS searches from one process per core instead: it holds the GIL)
 EFS=32,40,48,64,96,128   # HNSW efSearch values; each side's fastest with recall@10 >= 0.95 is compared. The store measures the first on the graph as built,
 # then only values >= 64 on the graph reopened (SearchPeersBenchmark.ReloadedMinimumEf); FAISS measures them all.
 export OPENBLAS_NUM_THREADS="$THREADS" OMP_NUM_THREADS="$THREADS" DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
@@ -77,8 +77,8 @@ for round in $(seq "$ROUNDS"); do
     step "speed-pytorch-$round" "$PY" bench/train_twin.py "$DATA" --epochs "$SPEED_EPOCHS" --threads "$THREADS" --json "$OUT/speed-pytorch-$round.json"
 done
 step encode $BENCH encode --model "$MODEL" --data "$DATA" --items "$ROWS" --images "$IMAGES" --texts "$TEXTS" --json "$OUT/encode.json"
-step search-store $BENCH search-peers --model "$MODEL" --data "$DATA" --items "$ITEMS" --queries "$QUERIES" --vectors "$OUT/vectors" --ef-search "$EFS" --callers "$INFLIGHT" --json "$OUT/search-store.json"
-step search-faiss "$PY" bench/faiss_peer.py "$OUT/vectors" --threads "$THREADS" --ef-search "$EFS" --in-flight "$INFLIGHT" --json "$OUT/search-faiss.json"
+step search-store $BENCH search-peers --model "$MODEL" --data "$DATA" --items "$ITEMS" --queries "$QUERIES" --vectors "$OUT/vectors" --ef-search "$EFS" --callers "$CALLERS" --json "$OUT/search-store.json"
+step search-faiss "$PY" bench/faiss_peer.py "$OUT/vectors" --threads "$THREADS" --ef-search "$EFS" --in-flight "$THREADS" --json "$OUT/search-faiss.json"
 rm -rf "$OUT/vectors"
 step reindex $BENCH reindex --items "$REINDEX" --epochs 1 --json "$OUT/reindex.json"
 # The pipeline last: run_bench_verb starts the private RabbitMQ node, stopped when this script exits.
