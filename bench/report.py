@@ -162,8 +162,11 @@ def machine(run, provider):
             info["memoryGb"] = round(int(f.readline().split()[1]) / 1024 / 1024, 1)
     except OSError:
         pass
-    for path in glob.glob(os.path.join(run, "*.json")):
-        m = read_json(path)
+    for path in sorted(glob.glob(os.path.join(run, "*.json"))):
+        try:
+            m = read_json(path)
+        except ReportError:
+            continue  # named by the part that reads it
         if isinstance(m, dict) and isinstance(m.get("machine"), dict):
             info["dotnet"] = m["machine"].get("dotnet")
             break
