@@ -13,7 +13,7 @@ namespace MS2GAN.Benchmarks;
 /// </summary>
 internal static class HnswBenchmark
 {
-    private const string Index = "bench";
+    internal const string Index = "bench";
     private const int BatchSize = 2000;
 
     public static async Task<int> RunAsync(BenchArgs args)
@@ -158,7 +158,7 @@ internal static class HnswBenchmark
         return directions;
     }
 
-    private static async Task<double> LoadAsync(EmbeddedVectorStore store, IndexDefinition definition, IReadOnlyList<VectorRecord> records)
+    internal static async Task<double> LoadAsync(EmbeddedVectorStore store, IndexDefinition definition, IReadOnlyList<VectorRecord> records)
     {
         var clock = Stopwatch.StartNew();
         await store.CreateIndexAsync(definition);
@@ -170,7 +170,7 @@ internal static class HnswBenchmark
         return clock.Elapsed.TotalSeconds;
     }
 
-    private static async Task WarmUpAsync(IVectorStore exact, IVectorStore hnsw, IReadOnlyList<VectorQuery> queries)
+    internal static async Task WarmUpAsync(IVectorStore exact, IVectorStore hnsw, IReadOnlyList<VectorQuery> queries)
     {
         foreach (var query in queries.Take(10))
         {

@@ -30,6 +30,9 @@ public static class PipelineBenchmark
             Console.WriteLine($"1/5 raw broker: {rawMessages:N0} messages, one per item, {clients} publishers");
             var raw = await RawBrokerBenchmark.RunAsync(broker, rawMessages, clients, lines);
             Console.WriteLine($"  {raw:N0} messages/s published and consumed");
+            Console.WriteLine($"1/5 raw broker, RabbitMQ.Client alone: {rawMessages:N0} messages, one per item, {clients} publishers");
+            var client = await ClientBrokerBenchmark.RunAsync(broker, rawMessages, clients, lines);
+            Console.WriteLine($"  {client:N0} messages/s published and consumed");
 
             IngestThroughput.Result batched;
             SearchLoad.Result search;
@@ -62,10 +65,12 @@ public static class PipelineBenchmark
             {
                 machine = BenchRun.Machine,
                 rawBrokerMessagesPerSecond = raw,
+                rawClientMessagesPerSecond = client,
                 batched = new { batched.Items, batched.ItemsPerSecond, batched.AcceptedPerSecond, batched.IndexedSeconds },
                 perItem = new { perItem.Items, perItem.ItemsPerSecond, perItem.IndexedSeconds },
                 batchedOverPerItem = batched.ItemsPerSecond / perItem.ItemsPerSecond,
                 batchedOverRawBroker = batched.ItemsPerSecond / raw,
+                batchedOverRawClient = batched.ItemsPerSecond / client,
                 search = new { search.Clients, search.Requests, search.QueriesPerSecond, search.P50Ms, search.P99Ms, search.MaxMs, search.Errors, search.EmptyAnswers, indexedItems = items },
                 freshness = new { fresh.Rate, fresh.AchievedRate, fresh.Items, fresh.P50Ms, fresh.P99Ms, fresh.MaxMs },
             };
@@ -77,6 +82,7 @@ public static class PipelineBenchmark
             Console.WriteLine($"| ingest to searchable, batched | {batched.ItemsPerSecond:N0} items/s | >= 3,000 items/s |");
             Console.WriteLine($"| ingest to searchable, one message per item | {perItem.ItemsPerSecond:N0} items/s (batched is {batched.ItemsPerSecond / perItem.ItemsPerSecond:F1}x) | batched faster |");
             Console.WriteLine($"| broker alone, one message per item | {raw:N0} messages/s (batched pipeline is {batched.ItemsPerSecond / raw:F2}x) | - |");
+            Console.WriteLine($"| RabbitMQ.Client alone, one message per item | {client:N0} messages/s (batched pipeline is {batched.ItemsPerSecond / client:F2}x) | - |");
             Console.WriteLine($"| freshness at {freshRate:N0} items/s | p50 {fresh.P50Ms:F0} ms, p99 {fresh.P99Ms:F0} ms | p99 <= 2,000 ms |");
             Console.WriteLine($"| search over HTTP, {items:N0} items, {searchClients} clients | p50 {search.P50Ms:F1} ms, p99 {search.P99Ms:F1} ms, {search.QueriesPerSecond:N0} q/s | p99 <= 25 ms |");
             Console.WriteLine($"results: {written}");

@@ -9,6 +9,9 @@ var verbs = new Dictionary<string, Func<BenchArgs, Task<int>>>(StringComparer.Or
     ["exact"] = ExactBenchmark.RunAsync,
     ["reindex"] = ReindexBenchmark.RunAsync,
     ["soak"] = SoakBenchmark.RunAsync,
+    ["train-speed"] = TrainSpeedBenchmark.RunAsync,
+    ["encode"] = EncodeBenchmark.RunAsync,
+    ["search-peers"] = SearchPeersBenchmark.RunAsync,
 };
 
 if (args.Length == 0 || !verbs.TryGetValue(args[0], out var run))

@@ -8,8 +8,9 @@ namespace MS2GAN.Features.Backbones;
 /// Reads embedded manifest resources straight from an assembly file with System.Reflection.Metadata:
 /// the assembly is never loaded, so nothing it references (e.g. the CPU build of ONNX Runtime) is either.
 /// </summary>
-internal static class ManifestResourceReader
+public static class ManifestResourceReader
 {
+    /// <summary>The bytes of one embedded resource of the assembly at <paramref name="assemblyPath"/>.</summary>
     /// <exception cref="FileNotFoundException">The assembly file is missing.</exception>
     /// <exception cref="DataFormatException">The file is not a .NET assembly or lacks the resource.</exception>
     public static byte[] Read(string assemblyPath, string resourceName)

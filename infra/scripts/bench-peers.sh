@@ -1,0 +1,95 @@
+#!/usr/bin/env bash
+# Benchmarks against peers (issue 7): every figure beside what a user would pick instead, measured in one run, written
+# to bench/results.md, bench/results.json and bench/results.png by bench/report.py.
+#   1. quality on ../shared/data/wikipedia: ms2gan train + evaluate (i2t, t2i, average; shared / specific / joint)
+#      beside CCA, SM and SCM (../shared/tools/peer_baselines.py) and the published JFSSL figures;
+#   2. training speed: TorchSharp seconds per epoch (verb train-speed) beside the same network in PyTorch
+#      (bench/train_twin.py), same data, batch and threads, alternating rounds;
+#   3. encoding: ONNX Runtime beside TorchSharp for the MS2GAN encoders; raw mode beside the bare backbones (verb encode);
+#   4. search: the embedded store, exact and HNSW (verb search-peers), beside FAISS IndexFlatIP and IndexHNSWFlat
+#      (bench/faiss_peer.py) on the same .npy vectors;
+#   5. pipeline over a private RabbitMQ node (verb pipeline: HTTP ingest to searchable beside MassTransit and
+#      RabbitMQ.Client alone, freshness) and the reindex rate (verb reindex).
+# Figures are never asserted; the exit status is non-zero only when a benchmark failed to run (the report is still
+# written, with the failed steps named). Quick mode for a smoke run: --quick or BENCH_QUICK=1 (a few minutes).
+#   bash infra/scripts/bench-peers.sh [--quick]
+set -uo pipefail
+# shellcheck source=lib/bench-verb.sh
+. "$(dirname "${BASH_SOURCE[0]}")/lib/bench-verb.sh"
+QUICK="${BENCH_QUICK:-0}"
+[ "${1:-}" = "--quick" ] && QUICK=1
+DATA="$(realpath -m "${BENCH_DATA:-$REPO_ROOT/../shared/data/wikipedia}")"
+OUT="$REPO_ROOT/artifacts/bench/peers"
+PY=/usr/bin/python3   # Debian's python3: the packages below are Debian's, not a pyenv's
+THREADS="$(nproc)"
+if [ "$QUICK" = 1 ]; then
+    EPOCHS=20 SPEED_EPOCHS=3 ROUNDS=1 ROWS=10000 IMAGES=20 TEXTS=200 ITEMS=20000 QUERIES=200 REINDEX=5000
+    PIPELINE=(--items 5000 --per-item-items 1000 --raw-messages 5000 --fresh-seconds 5 --search-seconds 5)
+else
+    # Quality with the default 100 epochs (the model the README reports); the rest sized to keep the run near 25 minutes.
+    EPOCHS=100 SPEED_EPOCHS=6 ROUNDS=2 ROWS=20000 IMAGES=100 TEXTS=1000 ITEMS=100000 QUERIES=500 REINDEX=20000
+    PIPELINE=(--items 20000 --per-item-items 2000 --raw-messages 20000 --fresh-seconds 15 --search-seconds 5)
+fi
+# The models the reindex and pipeline verbs train only have to exist: their speed does not depend on their weights.
+PIPELINE+=(--epochs 1)
+CALLERS=8   # concurrent store callers (FAISS searches from one process per core instead: it holds the GIL)
+EFS=32,40,48,64,96,128   # HNSW efSearch values; each side's fastest with recall@10 >= 0.95 is compared. The store measures the first on the graph as built,
+# then only values >= 64 on the graph reopened (SearchPeersBenchmark.ReloadedMinimumEf); FAISS measures them all.
+export OPENBLAS_NUM_THREADS="$THREADS" OMP_NUM_THREADS="$THREADS" DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
+
+[ -f "$DATA/train_image.npy" ] || { fail "no Wikipedia features at $DATA (expected ../shared/data/wikipedia, or set BENCH_DATA)"; exit 2; }
+if ! "$PY" -c 'import sklearn, torch, faiss' 2>/dev/null || [ ! -e /usr/lib/x86_64-linux-gnu/openblas-pthread/libblas.so.3 ]; then
+    log "installing the peers: python3-sklearn python3-torch python3-faiss libopenblas0-pthread (Debian)"
+    # OpenBLAS: without it Debian's PyTorch and FAISS multiply matrices with the reference BLAS, 4x slower here.
+    DEBIAN_FRONTEND=noninteractive apt-get install -y python3-sklearn python3-torch python3-faiss libopenblas0-pthread >/dev/null \
+        || { fail "apt-get install failed: the peers cannot run"; exit 1; }
+fi
+
+rm -rf "$OUT" && mkdir -p "$OUT"
+cut -d" " -f1-3 /proc/loadavg > "$OUT/load.txt"   # other sessions share the 2 cores: the report says how busy they were
+log "building the ms2gan host and the benchmarks"
+dotnet build services/Host -c Release --nologo -v quiet -clp:ErrorsOnly || { fail "build failed"; exit 1; }
+dotnet build tests/MS2GAN.Benchmarks -c Release --nologo -v quiet -clp:ErrorsOnly || { fail "build failed"; exit 1; }
+APP="dotnet services/Host/bin/Release/net10.0/linux-x64/ms2gan.dll"
+BENCH="dotnet tests/MS2GAN.Benchmarks/bin/Release/net10.0/linux-x64/MS2GAN.Benchmarks.dll"
+MODEL="$OUT/model"
+FAILED=()
+# step NAME COMMAND...: runs one benchmark, its output shown and kept in $OUT/NAME.log; a failure is recorded, the run goes on.
+step() {
+    local name=$1 started=$SECONDS
+    shift
+    log "$name: $*"
+    "$@" 2>&1 | tee "$OUT/$name.log"
+    local status=${PIPESTATUS[0]}
+    if [ "$status" -eq 0 ]; then
+        log "$name done in $((SECONDS - started)) s"
+    else
+        fail "$name failed (exit $status); its output is in $OUT/$name.log"
+        FAILED+=("$name")
+    fi
+}
+
+step quality-train $APP train --data "$DATA" --out "$MODEL" --epochs "$EPOCHS" --force
+step quality-evaluate sh -c "$APP evaluate --model '$MODEL' --data '$DATA' --json > '$OUT/quality.json'"
+step quality-peers "$PY" "$REPO_ROOT/../shared/tools/peer_baselines.py" "$DATA"
+for round in $(seq "$ROUNDS"); do
+    step "speed-torchsharp-$round" $BENCH train-speed --data "$DATA" --epochs "$SPEED_EPOCHS" --threads "$THREADS" --json "$OUT/speed-torchsharp-$round.json"
+    step "speed-pytorch-$round" "$PY" bench/train_twin.py "$DATA" --epochs "$SPEED_EPOCHS" --threads "$THREADS" --json "$OUT/speed-pytorch-$round.json"
+done
+step encode $BENCH encode --model "$MODEL" --data "$DATA" --items "$ROWS" --images "$IMAGES" --texts "$TEXTS" --json "$OUT/encode.json"
+step search-store $BENCH search-peers --model "$MODEL" --data "$DATA" --items "$ITEMS" --queries "$QUERIES" --vectors "$OUT/vectors" --ef-search "$EFS" --callers "$CALLERS" --json "$OUT/search-store.json"
+step search-faiss "$PY" bench/faiss_peer.py "$OUT/vectors" --threads "$THREADS" --ef-search "$EFS" --in-flight "$THREADS" --json "$OUT/search-faiss.json"
+rm -rf "$OUT/vectors"
+step reindex $BENCH reindex --items "$REINDEX" --epochs 1 --json "$OUT/reindex.json"
+# The pipeline last: run_bench_verb starts the private RabbitMQ node, stopped when this script exits.
+RABBITMQ_STATE_DIR="$REPO_ROOT/artifacts/rabbitmq-peers" RABBITMQ_NODE="ms2gan-peers@localhost"
+step pipeline run_bench_verb pipeline "${PIPELINE[@]}" --json "$OUT/pipeline.json"
+
+log "writing bench/results.md, bench/results.json and bench/results.png"
+"$PY" bench/report.py "$OUT" bench --quick "$QUICK" --failed "${FAILED[*]:-}" || { fail "the report could not be written"; exit 1; }
+rm -rf "$MODEL"
+if [ ${#FAILED[@]} -gt 0 ]; then
+    fail "failed to run: ${FAILED[*]}"
+    exit 1
+fi
+log "done: bench/results.md"

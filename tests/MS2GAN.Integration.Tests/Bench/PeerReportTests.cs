@@ -1,0 +1,150 @@
+using System.Diagnostics;
+using System.Text.Json;
+
+namespace MS2GAN.Integration.Tests.Bench;
+
+/// <summary>
+/// bench/report.py, the writer of bench/results.md and results.json (infra/scripts/bench-peers.sh), on a run folder of
+/// hand-made results: the ratios, targets and choices it computes, and how it names a malformed file. Debian's python3
+/// is all it needs (no numpy); without it the tests are skipped.
+/// </summary>
+public sealed class PeerReportTests
+{
+    [PythonFact]
+    public void Computes_each_ratio_against_its_peer_and_target_and_names_the_largest_gap()
+    {
+        using var run = new TempFolder();
+        WriteRun(run);
+
+        var (exit, output) = Report(run);
+
+        Assert.True(exit == 0, output);
+        using var json = JsonDocument.Parse(File.ReadAllText(run.Combine("out", "results.json")));
+        var figures = json.RootElement.GetProperty("figures").EnumerateArray().ToDictionary(f => f.GetProperty("figure").GetString()!);
+
+        // Epoch times pooled over both rounds without each round's first epoch: medians 2.0 (TorchSharp) and 1.6 (PyTorch).
+        var training = figures["seconds per epoch, TorchSharp vs PyTorch"];
+        Assert.Equal(2.0 / 1.6, training.GetProperty("ratio").GetDouble(), 9);
+        Assert.False(training.GetProperty("met").GetBoolean()); // 1.25 > 1.15
+        Assert.Contains("100 parameters on both sides", training.GetProperty("note").GetString());
+
+        var image = figures["MS2GAN image encoder, ONNX Runtime vs TorchSharp"];
+        Assert.Equal(4.0, image.GetProperty("ratio").GetDouble(), 9);
+        Assert.True(image.GetProperty("met").GetBoolean());
+        Assert.True(figures["raw images: decode + ResNet18 + MS2GAN vs bare ResNet18 sessions"].GetProperty("met").GetBoolean()); // 0.95 >= 0.90
+        Assert.False(figures["raw texts: tokenize + MiniLM + pool + MS2GAN vs bare MiniLM session"].GetProperty("met").GetBoolean()); // 0.5
+
+        // Each side's fastest setting with recall@10 >= 0.95: the store's ef 16 (0.94) and FAISS's ef 10 (0.90) do not count.
+        var hnsw = figures["HNSW at recall@10 >= 0.95, one query at a time: store vs IndexHNSWFlat"];
+        Assert.Equal(3000.0 / 1500.0, hnsw.GetProperty("ratio").GetDouble(), 9);
+        Assert.Contains("store ef 32", hnsw.GetProperty("note").GetString());
+        Assert.Contains("FAISS efSearch 24", hnsw.GetProperty("note").GetString());
+
+        // Concurrent: the store's 8 callers against FAISS searching from 2 processes.
+        var inFlight = figures["HNSW at recall@10 >= 0.95, concurrent (8 callers vs 2 processes): store vs IndexHNSWFlat"];
+        Assert.Equal(5000.0 / 2500.0, inFlight.GetProperty("ratio").GetDouble(), 9);
+        Assert.Equal(400.0 / 300.0, figures["exact, all queries at once: store (8 callers) vs IndexFlatIP (one batch of 100)"].GetProperty("ratio").GetDouble(), 9);
+
+        var reindex = figures["reindex vs HTTP ingest to searchable (this run)"];
+        Assert.Equal(9000.0 / 3000.0, reindex.GetProperty("ratio").GetDouble(), 9);
+
+        // Missed: training (1.25 against <= 1.15: 1.09x short), raw texts (0.5 against >= 0.9: 1.8x short).
+        var largest = json.RootElement.GetProperty("largestGap");
+        Assert.Equal("raw texts: tokenize + MiniLM + pool + MS2GAN vs bare MiniLM session", largest.GetProperty("figure").GetString());
+        Assert.Equal(1.8, largest.GetProperty("factor").GetDouble(), 9);
+        Assert.Equal(0.2741, json.RootElement.GetProperty("quality")[0][1].GetProperty("avg").GetDouble(), 9);
+        Assert.Contains("| SM (measured, peer_baselines.py) | 0.2782 | 0.2115 | 0.2449 |", File.ReadAllText(run.Combine("out", "results.md")));
+    }
+
+    [PythonFact]
+    public void Names_the_file_and_the_field_when_a_result_is_malformed_and_still_writes_the_rest()
+    {
+        using var run = new TempFolder();
+        WriteRun(run);
+        File.WriteAllText(run.File("encode.json"), """{ "provider": "CPUExecutionProvider" }""");
+        File.WriteAllText(run.File("search-faiss.json"), "{ not json");
+
+        var (exit, output) = Report(run);
+
+        Assert.True(exit == 1, output);
+        var failed = JsonDocument.Parse(File.ReadAllText(run.Combine("out", "results.json"))).RootElement.GetProperty("failed")
+            .EnumerateArray().Select(f => f.GetString()!).ToList();
+        Assert.Contains(failed, f => f.StartsWith("encoding", StringComparison.Ordinal) && f.Contains("encode.json: no field 'featureMode'", StringComparison.Ordinal));
+        Assert.Contains(failed, f => f.StartsWith("search", StringComparison.Ordinal) && f.Contains("search-faiss.json: not valid JSON", StringComparison.Ordinal));
+        Assert.Contains("seconds per epoch, TorchSharp vs PyTorch", File.ReadAllText(run.Combine("out", "results.md")));
+    }
+
+    private static (int Exit, string Output) Report(TempFolder run)
+    {
+        var script = Path.Combine(RepositoryRoot(), "bench", "report.py");
+        var start = new ProcessStartInfo(PythonFactAttribute.Python, [script, run.Path, run.Combine("out")])
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+        };
+        using var process = Process.Start(start)!;
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        Assert.True(process.WaitForExit(60_000), "report.py did not finish within 60 s");
+        return (process.ExitCode, stdout.Result + stderr.Result);
+    }
+
+    private static string RepositoryRoot()
+    {
+        for (var folder = new DirectoryInfo(AppContext.BaseDirectory); folder is not null; folder = folder.Parent)
+        {
+            if (File.Exists(Path.Combine(folder.FullName, "bench", "report.py")))
+            {
+                return folder.FullName;
+            }
+        }
+
+        throw new InvalidOperationException($"no bench/report.py above {AppContext.BaseDirectory}");
+    }
+
+    private static void WriteRun(TempFolder run)
+    {
+        File.WriteAllText(run.File("quality.json"), """
+            { "weights": { "specific": 0.5, "shared": 0.5 }, "ablation": {
+              "joint": { "i2t": 0.3075, "t2i": 0.2407, "avg": 0.2741 },
+              "shared": { "i2t": 0.3039, "t2i": 0.2412, "avg": 0.2726 },
+              "specific": { "i2t": 0.3040, "t2i": 0.2341, "avg": 0.2690 } } }
+            """);
+        File.WriteAllText(run.File("quality-peers.log"), """
+            CCA   I->T 0.2147  T->I 0.1670  avg 0.1909
+            SM    I->T 0.2782  T->I 0.2115  avg 0.2449
+            SCM   I->T 0.2353  T->I 0.2003  avg 0.2178
+            """);
+        static string Speed(string framework, string seconds) =>
+            $$"""{ "framework": "{{framework}}", "threads": 2, "BatchSize": 256, "epochs": 3, "parameters": 100, "epochSeconds": [{{seconds}}] }""";
+        File.WriteAllText(run.File("speed-torchsharp-1.json"), Speed("TorchSharp", "9.0, 1.0, 2.0"));
+        File.WriteAllText(run.File("speed-torchsharp-2.json"), Speed("TorchSharp", "9.0, 3.0, 2.0"));
+        File.WriteAllText(run.File("speed-pytorch-1.json"), Speed("PyTorch 1.13", "9.0, 1.6, 1.0"));
+        File.WriteAllText(run.File("speed-pytorch-2.json"), Speed("PyTorch 1.13", "9.0, 2.0, 1.7"));
+        File.WriteAllText(run.File("encode.json"), """
+            { "machine": { "cores": 2, "dotnet": "10.0" }, "provider": "CPUExecutionProvider", "featureMode": [
+              { "modality": "image", "rows": 1000, "batch": 256, "onnxItemsPerSecond": 4000, "torchSharpItemsPerSecond": 1000, "maxAbsDifference": 1e-7 } ],
+              "rawMode": { "images": 10, "texts": 10, "textBatch": 32, "pipelineImagesPerSecond": 19, "bareImagesPerSecond": 20,
+                           "pipelineTextsPerSecond": 100, "bareTextsPerSecond": 200 } }
+            """);
+        File.WriteAllText(run.File("search-store.json"), """
+            { "items": 1000, "dim": 256, "queries": 100, "callers": 8,
+              "exact": { "qpsOneAtATime": 200, "qpsConcurrent": 400 },
+              "hnsw": { "m": 16, "efConstruction": 128, "buildSeconds": 1.0, "runs": [
+                { "ef": 16, "recallAt10": 0.94, "qpsOneAtATime": 9000, "qpsConcurrent": 9000 },
+                { "ef": 32, "recallAt10": 0.96, "qpsOneAtATime": 3000, "qpsConcurrent": 5000 },
+                { "ef": 64, "recallAt10": 0.99, "qpsOneAtATime": 2000, "qpsConcurrent": 4000 } ] } }
+            """);
+        File.WriteAllText(run.File("search-faiss.json"), """
+            { "threads": 2, "queries": 100, "inFlight": 2, "flat": { "qpsOneAtATime": 100, "qpsInFlight": 100, "qpsBatch": 300 },
+              "hnsw": { "buildSeconds": 2.0, "runs": [
+                { "ef": 10, "recallAt10": 0.90, "qpsOneAtATime": 8000, "qpsInFlight": 8000, "qpsBatch": 8000 },
+                { "ef": 24, "recallAt10": 0.95, "qpsOneAtATime": 1500, "qpsInFlight": 2500, "qpsBatch": 2600 } ] } }
+            """);
+        File.WriteAllText(run.File("pipeline.json"), """
+            { "batched": { "Items": 5000, "ItemsPerSecond": 3000 }, "rawClientMessagesPerSecond": 6000, "rawBrokerMessagesPerSecond": 1500,
+              "freshness": { "Rate": 1000, "AchievedRate": 990, "P50Ms": 20, "P99Ms": 400, "MaxMs": 500 } }
+            """);
+        File.WriteAllText(run.File("reindex.json"), """{ "items": 5000, "itemsPerSecond": 9000 }""");
+    }
+}
