@@ -129,7 +129,10 @@ public sealed class ModelLifecycle(
             HoldoutMap = Math.Round(candidateMap, 6),
             BaselineMap = Math.Round(baselineMap, 6),
         };
-        catalog.Registry.Update(s => s.With(entry));
+        // A new version never replaces an entry: an active or kept version under the same name would be overwritten.
+        catalog.Registry.Update(s => s.Find(entry.Version) is null
+            ? s.With(entry)
+            : throw new InvalidOperationException($"a model version {entry.Version} is already registered; the candidate in {folder} is not"));
         await events.Publish(new ModelTrained(manifest.Version, current.Version, entry.HoldoutMap.Value, entry.BaselineMap.Value,
             dataset.Train.Count, dataset.Test.Count, Math.Round(seconds, 2), command.RequestId), cancellationToken);
         logger.LogInformation("Candidate {Version}: holdout mAP {Candidate:F4} against {Baseline:F4} for the active model {Active}",

@@ -79,9 +79,13 @@ public sealed class Ms2GanModelBuilder(ILogger logger)
         return Convert.ToHexStringLower(hash.GetHashAndReset());
     }
 
+    // The time and 8 hex digits of a hash over the encoders and a fresh nonce. The nonce matters: training is
+    // deterministic, so two retrains on the same items can write byte-identical encoders in the same second, and
+    // they must still be two versions (the registry keys its entries by version).
     private static string VersionId(string folder)
     {
         using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        hash.AppendData(Guid.NewGuid().ToByteArray());
         foreach (var role in new[] { ModelRoles.ImageEncoder, ModelRoles.TextEncoder })
         {
             hash.AppendData(File.ReadAllBytes(Path.Combine(folder, ModelRoles.FileNames[role])));
