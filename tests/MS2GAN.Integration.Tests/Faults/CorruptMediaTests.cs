@@ -37,23 +37,19 @@ public sealed class CorruptMediaTests(BackboneModelFixture model) : IClassFixtur
             [samples[5].Id] = (path => File.WriteAllBytes(path, File.ReadAllBytes(path)[..(int)(new FileInfo(path).Length / 2)]), "truncated or corrupt"),
             [samples[9].Id] = (File.Delete, "missing from the media store"),
         };
-        using (var items = new SqliteItemStore(Path.Combine(pipeline.DataDirectory, "items.db")))
+        foreach (var record in await pipeline.GetItemsAsync(damage.Keys))
         {
-            foreach (var (id, (apply, _)) in damage)
-            {
-                var record = await items.GetAsync(id);
-                apply(Path.Combine(pipeline.DataDirectory, "media", record!.ImageMediaRef!));
-            }
+            damage[record.Id].Apply(Path.Combine(pipeline.DataDirectory, "media", record.ImageMediaRef!));
         }
 
         var started = DateTime.UtcNow;
         await pipeline.Encoder.StartAsync(TimeSpan.FromSeconds(60));
-        await Poll.UntilAsync(async () => (await StatesAsync(pipeline, acknowledged)).All(r => r.State != ItemState.Ingested), TimeSpan.FromMinutes(2),
-            async () => $"{(await StatesAsync(pipeline, acknowledged)).Count(r => r.State == ItemState.Ingested)} items still waiting to be encoded");
+        await Poll.UntilAsync(async () => (await pipeline.GetItemsAsync(acknowledged)).All(r => r.State != ItemState.Ingested), TimeSpan.FromMinutes(2),
+            async () => $"{(await pipeline.GetItemsAsync(acknowledged)).Count(r => r.State == ItemState.Ingested)} items still waiting to be encoded");
         var settled = DateTime.UtcNow - started;
         await pipeline.Encoder.StopAsync();
 
-        var records = await StatesAsync(pipeline, acknowledged);
+        var records = await pipeline.GetItemsAsync(acknowledged);
         foreach (var record in records)
         {
             if (damage.TryGetValue(record.Id, out var expected))
@@ -75,11 +71,5 @@ public sealed class CorruptMediaTests(BackboneModelFixture model) : IClassFixtur
             ItemCount, acknowledged.Count, indexed, Lost: acknowledged.Count - indexed - records.Count(r => r.State == ItemState.Failed),
             Duplicated: (int)(vectors - 2L * indexed),
             $"{damage.Count} marked failed with the reason, the rest of the batch indexed, nothing retried; encoded in {settled.TotalSeconds:F1} s").Save();
-    }
-
-    private static async Task<IReadOnlyList<ItemRecord>> StatesAsync(SplitPipeline pipeline, IReadOnlyCollection<string> ids)
-    {
-        using var items = new SqliteItemStore(Path.Combine(pipeline.DataDirectory, "items.db"));
-        return await items.GetManyAsync(ids);
     }
 }

@@ -103,10 +103,14 @@ public sealed class SplitPipeline : IAsyncDisposable
     }
 
     /// <summary>How many of the items are indexed, from the item store (the system of record).</summary>
-    public async Task<int> CountIndexedAsync(IReadOnlyCollection<string> ids)
+    public async Task<int> CountIndexedAsync(IReadOnlyCollection<string> ids) =>
+        (await GetItemsAsync(ids)).Count(r => r.State == ItemState.Indexed);
+
+    /// <summary>The stored records of the items (the system of record), read from the shared data folder.</summary>
+    public async Task<IReadOnlyList<ItemRecord>> GetItemsAsync(IEnumerable<string> ids)
     {
         using var items = new SqliteItemStore(Path.Combine(DataDirectory, "items.db"));
-        return (await items.GetManyAsync(ids)).Count(r => r.State == ItemState.Indexed);
+        return await items.GetManyAsync(ids);
     }
 
     /// <summary>
