@@ -4,11 +4,13 @@ namespace MS2GAN.Encoder;
 /// <param name="Indexed">Items written to the index, with the modalities each got.</param>
 /// <param name="Failed">Items that could not be encoded, with the reason (marked failed in the item store).</param>
 /// <param name="Missing">Items no longer in the item store (deleted meanwhile); nothing to do.</param>
+/// <param name="Superseded">Items announced with content they no longer hold (replaced meanwhile): the newer announcement indexes them.</param>
 /// <param name="ModelVersion">The active version the items were encoded with.</param>
 /// <param name="IndexName">The active version's index they were written to.</param>
 public sealed record EncodeOutcome(
     IReadOnlyDictionary<string, IReadOnlyList<string>> Indexed,
     IReadOnlyDictionary<string, string> Failed,
     IReadOnlyList<string> Missing,
+    IReadOnlyList<string> Superseded,
     string ModelVersion,
     string IndexName);

@@ -18,7 +18,7 @@ public static class AdminEndpoints
     public const string StatusPath = "/v1/admin/status";
 
     /// <summary>Maps POST /v1/admin/retrain, POST /v1/admin/rollback and GET /v1/admin/status.</summary>
-    public static RouteGroupBuilder MapAdminEndpoints(this IEndpointRouteBuilder app)
+    internal static RouteGroupBuilder MapAdminEndpoints(this IEndpointRouteBuilder app)
     {
         var group = app.MapGroup("/v1/admin").WithTags("Admin").RequireApiKey();
         group.MapPost("/retrain", RetrainAsync)

@@ -33,6 +33,27 @@ public sealed class ModelLifecycle(
     /// <summary>Whether a retrain, rollback or resumed reindex is running now.</summary>
     public bool Busy => _turn.CurrentCount == 0;
 
+    /// <summary>
+    /// Makes sure searches have an index to read: the active version's index exists and, when the alias points nowhere yet
+    /// (the first start), the alias points at it. No-op while no model is active. A promotion or rollback moves the alias
+    /// later (<see cref="Reindexer"/>); nothing else does.
+    /// </summary>
+    public async Task ServeActiveIndexAsync(CancellationToken cancellationToken)
+    {
+        if (catalog.Registry.Read().Active is null)
+        {
+            return;
+        }
+        var active = catalog.Active;
+        var manifest = active.Model.Manifest;
+        await vectors.CreateIndexAsync(new IndexDefinition(active.IndexName, manifest.SpecificDim, manifest.SharedDim, active.Version), cancellationToken);
+        if (await vectors.GetAliasAsync(ModelCatalog.Alias, cancellationToken) is null)
+        {
+            await vectors.SetAliasAsync(ModelCatalog.Alias, active.IndexName, cancellationToken);
+            logger.LogInformation("Searches read {Index} (model {Version}) through the alias {Alias}", active.IndexName, active.Version, ModelCatalog.Alias);
+        }
+    }
+
     /// <summary>Finishes a reindex left by a crash (no-op when there is none).</summary>
     public Task<ReindexCompleted?> ResumeAsync(CancellationToken cancellationToken) =>
         InTurnAsync("resume", () => reindexer.ResumeAsync(cancellationToken), cancellationToken);

@@ -24,7 +24,7 @@ public sealed class ServiceDefaultsEndpointTests
         await using var app = await TestApp.StartAsync();
         using var client = app.CreateClient();
 
-        var (status, body) = await PollReadinessAsync(client, HttpStatusCode.OK);
+        var (status, body) = await TestApp.PollReadinessAsync(client, HttpStatusCode.OK);
 
         Assert.Equal(HttpStatusCode.OK, status);
         using var json = JsonDocument.Parse(body);
@@ -121,22 +121,5 @@ public sealed class ServiceDefaultsEndpointTests
 
         Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
         Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
-    }
-
-    internal static async Task<(HttpStatusCode Status, string Body)> PollReadinessAsync(HttpClient client, HttpStatusCode wanted)
-    {
-        // The bus reports healthy once its receive endpoints are up, which may trail the host start slightly.
-        var deadline = DateTime.UtcNow.AddSeconds(15);
-        while (true)
-        {
-            var response = await client.GetAsync("/health/ready");
-            var body = await response.Content.ReadAsStringAsync();
-            if (response.StatusCode == wanted || DateTime.UtcNow > deadline)
-            {
-                return (response.StatusCode, body);
-            }
-
-            await Task.Delay(100);
-        }
     }
 }

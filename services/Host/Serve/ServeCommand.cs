@@ -99,8 +99,9 @@ public static class ServeCommand
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
-            Console.Error.WriteLine($"error: {ex.Message}");
-            return CliRunner.BadInput;
+            var (exitCode, message) = StartupFailure.Describe(ex);
+            Console.Error.WriteLine($"error: {message}");
+            return exitCode;
         }
         await using (app)
         {
