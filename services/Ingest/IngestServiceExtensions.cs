@@ -29,6 +29,7 @@ public static class IngestServiceExtensions
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<IngestOptions>, IngestOptionsValidator>());
         services.TryAddSingleton(TimeProvider.System);
         services.AddMs2GanMetrics();
+        services.AddOpenApiTag("Items", "Items in, one by one or as NDJSON batches; their state and deletion. Writes need the API key.");
         services.TryAddSingleton<ItemValidator>();
         services.TryAddScoped(provider => new IngestService(
             provider.GetRequiredService<IItemStore>(),

@@ -1,6 +1,7 @@
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using MS2GAN.Pipeline;
+using MS2GAN.ServiceDefaults;
 
 namespace MS2GAN.Search;
 
@@ -20,6 +21,7 @@ public static class SearchServiceExtensions
         services.AddOptions<SearchOptions>().BindConfiguration(SearchOptions.SectionName).ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<SearchOptions>, SearchOptionsValidator>());
         services.AddSingleton<SearchService>();
+        services.AddOpenApiTag("Search", "kNN search across modalities, and the items, media and status the web page shows.");
         return builder;
     }
 

@@ -24,12 +24,14 @@ public static class AdminEndpoints
         group.MapPost("/retrain", RetrainAsync)
             .WithName("Retrain")
             .WithSummary("Send a retrain command (quality gate, reindex and alias swap follow)")
+            .Accepts<RetrainRequest>(isOptional: true, "application/json")
             .Produces<CommandAccepted>(StatusCodes.Status202Accepted)
             .ProducesValidationProblem()
             .DisableAntiforgery();
         group.MapPost("/rollback", RollbackAsync)
             .WithName("Rollback")
             .WithSummary("Send a rollback command: the previous model version becomes active again")
+            .Accepts<RollbackRequest>(isOptional: true, "application/json")
             .Produces<CommandAccepted>(StatusCodes.Status202Accepted)
             .ProducesProblem(StatusCodes.Status409Conflict)
             .DisableAntiforgery();

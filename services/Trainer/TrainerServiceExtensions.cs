@@ -26,6 +26,7 @@ public static class TrainerServiceExtensions
                 "Lifecycle:Schedule is not a valid Quartz cron expression (seconds minutes hours day-of-month month day-of-week, e.g. \"0 0 3 ? * SUN\")")
             .ValidateOnStart();
         services.AddMs2GanMetrics();
+        services.AddOpenApiTag("Admin", "The model lifecycle: retrain, roll back, and the registry's status. Needs the API key.");
         services.AddSingleton<Reindexer>();
         services.AddSingleton<ModelLifecycle>();
         services.AddHostedService<TrainerStartup>();

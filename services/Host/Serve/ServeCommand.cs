@@ -33,7 +33,7 @@ public static class ServeCommand
         var store = new Option<string>("--store") { Description = "Vector store: embedded (no server) or elasticsearch", DefaultValueFactory = _ => "embedded" };
         store.AcceptOnlyFromAmong("embedded", "elasticsearch");
         var esUrl = new Option<string?>("--es-url") { Description = "Elasticsearch URL for --store elasticsearch (or Elasticsearch:Url; the password from Elasticsearch__Password)" };
-        var command = new Command("serve", "Run ingest, encoder and search in one process (embedded stores by default)")
+        var command = new Command("serve", "Run all four services in one process: ingest, encoder, search (with the web page) and the trainer with its admin API (embedded stores by default)")
         {
             model, dataDir, urls, transport, demo, perClass, store, esUrl,
         };
