@@ -127,12 +127,26 @@ check_compose_file() {
         return 0
     fi
     local output
-    if output="$(docker-compose --env-file .env.example -f docker-compose.yml config --quiet 2>&1)"; then
-        SCRIPT_PASSED=$((SCRIPT_PASSED + 1))
-        log "docker-compose.yml is valid (docker-compose config)"
-    else
+    if ! output="$(docker-compose --env-file .env.example -f docker-compose.yml config 2>&1)"; then
         SCRIPT_FAILED=$((SCRIPT_FAILED + 1))
         SCRIPT_REPORT+=("  FAIL $name: $(tr '\n' ' ' <<<"$output")")
+        return 0
+    fi
+    # Every image is built from a Dockerfile that exists, and the services' one Dockerfile (infra/docker/service.Dockerfile)
+    # is told, by its SERVICE argument, a project that exists.
+    local problems=() dockerfile service
+    while read -r dockerfile; do
+        [[ -f "$dockerfile" ]] || problems+=("no Dockerfile $dockerfile")
+    done < <(sed -n 's/^ *dockerfile: *//p' <<<"$output")
+    while read -r service; do
+        [[ -f "services/$service/MS2GAN.$service.csproj" ]] || problems+=("SERVICE $service names no project (services/$service)")
+    done < <(sed -n 's/^ *SERVICE: *//p' <<<"$output")
+    if ((${#problems[@]} > 0)); then
+        SCRIPT_FAILED=$((SCRIPT_FAILED + 1))
+        SCRIPT_REPORT+=("  FAIL $name: ${problems[*]}")
+    else
+        SCRIPT_PASSED=$((SCRIPT_PASSED + 1))
+        log "docker-compose.yml is valid (docker-compose config) and builds from existing Dockerfiles and projects"
     fi
 }
 
