@@ -59,7 +59,7 @@ public sealed class ItemEncoder(
                 metrics.ItemsFailed("encode", outcome.Failed.Count);
             }
             var now = DateTimeOffset.UtcNow;
-            indexed.AddRange(outcome.Indexed.Select(pair => new ItemIndexed(pair.Key, outcome.ModelVersion, outcome.IndexName, pair.Value, now)));
+            indexed.AddRange(outcome.Indexed.Select(pair => new ItemIndexed(pair.Key, outcome.ModelVersion!, outcome.IndexName!, pair.Value, now)));
             failed.AddRange(outcome.Failed.Select(pair => new ItemIndexingFailed(pair.Key, pair.Value, now)));
         }
         if (indexed.Count > 0)
@@ -81,7 +81,9 @@ public sealed class ItemEncoder(
 
     private async Task<EncodeOutcome> EncodeAsync(IReadOnlyList<(string Id, string? Hash)> wanted, CancellationToken cancellationToken)
     {
-        var space = catalog.Active.Model.Manifest.FeatureSpace;
+        // The features go into the first write target's space; while no model is active nor being built, into the built-in
+        // backbones' space, where the first retrain trains the first model.
+        var space = catalog.WriteTargets().FirstOrDefault()?.Model.Manifest.FeatureSpace ?? BuiltInFeatures.Space;
         var stored = await items.GetManyAsync(wanted.Select(w => w.Id).Distinct(), cancellationToken);
         var found = stored.ToDictionary(item => item.Id);
         var missing = wanted.Where(w => !found.ContainsKey(w.Id)).Select(w => w.Id).Distinct().ToList();
@@ -95,12 +97,23 @@ public sealed class ItemEncoder(
 
         // Read after the features are cached: a reindex that starts later finds them in the item store.
         var targets = catalog.WriteTargets();
-        var active = targets[0];
+        if (targets.Count == 0)
+        {
+            // No model yet: the items wait in state ingested with their features kept, for the first retrain to index.
+            foreach (var (id, reason) in features.Failed)
+            {
+                logger.LogWarning("Item {ItemId} could not be indexed: {Reason}", id, reason);
+                await items.MarkFailedAsync(id, reason, cancellationToken);
+            }
+            var waiting = records.Select(r => r.Id).Where(id => !features.Failed.ContainsKey(id)).ToList();
+            return new EncodeOutcome(new Dictionary<string, IReadOnlyList<string>>(), features.Failed, missing, superseded, waiting, null, null);
+        }
+        var primary = targets[0];
         foreach (var target in targets)
         {
             await EnsureIndexAsync(target, cancellationToken);
         }
-        var encoded = vectorizer.Encode(active, features);
+        var encoded = vectorizer.Encode(primary, features);
         var failed = new Dictionary<string, string>(encoded.Failed);
         var written = encoded.Modalities.ToDictionary(pair => pair.Key, pair => pair.Value);
         foreach (var item in records.Where(r => !written.ContainsKey(r.Id) && !failed.ContainsKey(r.Id)))
@@ -112,7 +125,7 @@ public sealed class ItemEncoder(
         {
             try
             {
-                await vectors.UpsertAsync(active.IndexName, encoded.Records, cancellationToken);
+                await vectors.UpsertAsync(primary.IndexName, encoded.Records, cancellationToken);
             }
             catch (VectorWriteException ex) when (ex.FailedItems.Count > 0)
             {
@@ -130,7 +143,7 @@ public sealed class ItemEncoder(
             }
             if (written.Count > 0)
             {
-                await items.MarkIndexedAsync(written.Keys.ToList(), active.Version, cancellationToken);
+                await items.MarkIndexedAsync(written.Keys.ToList(), primary.Version, cancellationToken);
             }
         }
         foreach (var (id, reason) in failed)
@@ -142,7 +155,7 @@ public sealed class ItemEncoder(
         {
             logger.LogDebug("Skipped {Count} superseded entries: their items were replaced since they were announced", superseded.Count);
         }
-        return new EncodeOutcome(written, failed, missing, superseded, active.Version, active.IndexName);
+        return new EncodeOutcome(written, failed, missing, superseded, [], primary.Version, primary.IndexName);
     }
 
     // The items written to the active index, encoded with the version a reindex is building and written to its index. A

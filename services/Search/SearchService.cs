@@ -63,6 +63,12 @@ public sealed class SearchService(
     // alias, so a swap between this read and the search cannot pair one version's query with another's vectors.
     private async Task<(IndexDefinition Index, ServedModel Model)> ServingIndexAsync(CancellationToken cancellationToken)
     {
+        if (catalog.Registry.Read().Active is null)
+        {
+            throw new SearchRequestException("model",
+                "no model is active yet: ingest labelled items (POST /v1/items, or `ms2gan ingest PATH`) and train the first model with " +
+                "`ms2gan retrain` (POST /v1/admin/retrain); items ingested meanwhile are indexed when it is promoted", StatusCodes.Status409Conflict);
+        }
         var index = await vectors.GetIndexAsync(ModelCatalog.Alias, cancellationToken)
             ?? throw new SearchRequestException("index", "nothing has been indexed yet", 503);
         try

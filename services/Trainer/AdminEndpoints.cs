@@ -77,7 +77,7 @@ public static class AdminEndpoints
             configJson = config.GetRawText();
             try
             {
-                RetrainOverrides.Apply(catalog.Active.Model.Manifest.Config, configJson, request.Epochs);
+                RetrainOverrides.Apply(RetrainOverrides.Base(null), configJson, request.Epochs);
             }
             catch (LifecycleRejection ex)
             {

@@ -59,6 +59,13 @@ public sealed class Reindexer(
             {
                 await vectors.UpsertAsync(state.IndexName, records, cancellationToken);
                 await ReconcileAsync(target, state.IndexName, chosen, cancellationToken);
+                // Items no model had indexed yet (kept while none was active) are this version's from now on.
+                var written = records.Select(record => record.ItemId).ToHashSet();
+                var waiting = chosen.Where(item => item.State == ItemState.Ingested && written.Contains(item.Id)).Select(item => item.Id).ToList();
+                if (waiting.Count > 0)
+                {
+                    await items.MarkIndexedAsync(waiting, state.Version, cancellationToken);
+                }
             }
             var done = state.Done + page.Count;
             var checkpoint = state with { AfterId = page[^1].Id, Done = done, Total = Math.Max(state.Total, done), UpdatedAt = DateTimeOffset.UtcNow };

@@ -15,7 +15,7 @@ public static class MessagingServiceCollectionExtensions
     /// endpoint retries a failing message <see cref="MessagingOptions.RetryLimit"/> times at
     /// <see cref="MessagingOptions.RetryIntervals"/>, then MassTransit moves it to the endpoint's
     /// <c>_error</c> queue. Endpoints are configured from the registered consumers and named in kebab case
-    /// with the prefix <c>ms2gan-</c> (<c>ItemIngestedConsumer</c> -&gt; <c>ms2gan-item-ingested</c>). The bus
+    /// with the prefix <c>ms2gan-</c> (<c>ItemsIngestedConsumer</c> -&gt; <c>ms2gan-items-ingested</c>). The bus
     /// health check is tagged <see cref="HealthCheckTags.Ready"/>, so it joins <c>/health/ready</c>.
     /// Options are validated when the host starts, before the bus connects.
     /// The consumers are those every service added so far asked for with <see cref="AddMs2GanConsumers"/>, so a process

@@ -61,14 +61,23 @@ public static class SyntheticClusters
         return Train(folder, Split(perClass: 10, seed: 1, ResNet18Dim, MiniLmDim), Split(perClass: 2, seed: 2, ResNet18Dim, MiniLmDim), info, epochs);
     }
 
+    /// <summary>The tiny model's configuration (sizes for seconds of training), for the epochs given.</summary>
+    public static Ms2GanConfig TinyConfig(int epochs) => new()
+    {
+        SpecificHidden = [32], SpecificDim = 16, CommonHidden = [16], SharedDim = 16, Epochs = epochs, BatchSize = 32,
+        LearningRate = 1e-3, Dropout = 0.2, WeightDecay = 1e-4, Threads = 1,
+    };
+
+    /// <summary>
+    /// The tiny configuration as retrain overrides (a retrain starts from the project's defaults, not the active model's), for
+    /// tests whose retrains must stay as small as the model they replace.
+    /// </summary>
+    public static string TinyConfigJson(int epochs) => TinyConfig(epochs).ToJson();
+
     private static string Train(string folder, FeatureSplit train, FeatureSplit test, DatasetInfo info, int epochs)
     {
         var dataset = new FeatureDataset(folder, train, test, Classes, info);
-        var config = new Ms2GanConfig
-        {
-            SpecificHidden = [32], SpecificDim = 16, CommonHidden = [16], SharedDim = 16, Epochs = epochs, BatchSize = 32,
-            LearningRate = 1e-3, Dropout = 0.2, WeightDecay = 1e-4, Threads = 1,
-        };
+        var config = TinyConfig(epochs);
         var model = Path.Combine(folder, "model");
         new Ms2GanModelBuilder(NullLogger.Instance).Build(dataset, config, model);
         return model;

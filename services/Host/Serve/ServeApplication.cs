@@ -18,23 +18,26 @@ public static class ServeApplication
 {
     /// <summary>Builds the web application for the given model folder and data folder.</summary>
     /// <param name="settings">The serve command's settings.</param>
-    /// <param name="modelDirectory">The model folder to serve.</param>
+    /// <param name="modelDirectory">The model folder to serve until the registry has an active model; null for none.</param>
     /// <param name="args">Command-line configuration (<c>--Section:Key=value</c>).</param>
     /// <param name="configureServices">
     /// Runs after every registration, just before the service provider is built: for tests and benchmarks that
     /// decorate a store (fault injection) or add services. Null in production.
     /// </param>
     public static WebApplication Build(
-        ServeSettings settings, string modelDirectory, string[] args, Action<IServiceCollection>? configureServices = null)
+        ServeSettings settings, string? modelDirectory, string[] args, Action<IServiceCollection>? configureServices = null)
     {
         var builder = WebApplication.CreateBuilder(args);
         var overrides = new Dictionary<string, string?>
         {
             ["Pipeline:DataDirectory"] = Path.Combine(settings.DataDirectory, "store"),
-            ["Pipeline:ModelDirectory"] = modelDirectory,
             ["Messaging:Transport"] = settings.Transport.Equals("rabbitmq", StringComparison.OrdinalIgnoreCase) ? "RabbitMq" : "InMemory",
             ["urls"] = settings.Urls,
         };
+        if (modelDirectory is not null)
+        {
+            overrides["Pipeline:ModelDirectory"] = modelDirectory;
+        }
         if (settings.Store.Equals("elasticsearch", StringComparison.OrdinalIgnoreCase))
         {
             overrides["Pipeline:Store"] = "Elasticsearch";

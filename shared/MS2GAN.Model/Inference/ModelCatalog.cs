@@ -79,15 +79,27 @@ public sealed class ModelCatalog : IDisposable
         }
     }
 
+    /// <summary>The active version, or null while no model is active yet (a pipeline started on its own content).</summary>
+    public ServedModel? ActiveOrNone => Registry.Read().Active is { } version ? Get(version) : null;
+
     /// <summary>
     /// The versions a new item must be written with: the active one and, while a reindex builds another version's
-    /// index, that one too (so the reindex never misses an item ingested meanwhile). Read fresh on every call.
+    /// index, that one too (so the reindex never misses an item ingested meanwhile); the active one first. Empty while no
+    /// model is active and none is being built. Read fresh on every call.
     /// </summary>
     public IReadOnlyList<ServedModel> WriteTargets()
     {
         var state = Registry.Read();
-        var active = Get(state.Active ?? throw new InvalidOperationException($"the model registry at {Registry.Root} has no active model"));
-        return state.Reindex is { } reindex && reindex.Version != active.Version ? [active, Get(reindex.Version)] : [active];
+        var targets = new List<ServedModel>(2);
+        if (state.Active is { } active)
+        {
+            targets.Add(Get(active));
+        }
+        if (state.Reindex is { } reindex && reindex.Version != state.Active)
+        {
+            targets.Add(Get(reindex.Version));
+        }
+        return targets;
     }
 
     /// <summary>Opens a model folder outside the catalog (a candidate under evaluation); the caller disposes it.</summary>
