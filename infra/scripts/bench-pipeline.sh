@@ -6,7 +6,7 @@
 #   2. HTTP ingest to searchable with the default settings (one message per chunk of a batch);
 #   3. search over HTTP with that corpus indexed, several clients at once, exact mode;
 #   4. freshness (sent to searchable) at a steady ingest rate;
-#   5. HTTP ingest to searchable with one message per item (Ingest:AnnounceChunks=false).
+#   5. HTTP ingest to searchable with one item, so one message, per request.
 # Prints a table and writes artifacts/bench/pipeline.json. Not a test: nothing is asserted; the exit
 # status is non-zero only when the benchmark could not run.
 #   bash infra/scripts/bench-pipeline.sh [--items N] [--clients N] [--search-clients N] [--fresh-rate N] ...

@@ -8,7 +8,7 @@ public sealed class EncoderOptions
     /// <summary>Configuration section name.</summary>
     public const string Section = "Encoder";
 
-    /// <summary>Most ItemIngested messages encoded together.</summary>
+    /// <summary>Most ItemsIngested messages gathered into one batch, and most items in one encoder run.</summary>
     [Range(1, 10_000)]
     public int BatchSize { get; set; } = 256;
 

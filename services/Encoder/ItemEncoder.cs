@@ -1,103 +1,131 @@
-using Microsoft.Extensions.Logging;
-using MS2GAN.Features.Backbones;
-using MS2GAN.Features.Data;
+using System.Diagnostics;
+using MassTransit;
+using Microsoft.Extensions.Options;
+using MS2GAN.Contracts;
+using MS2GAN.Model.Artifacts;
 using MS2GAN.Model.Inference;
+using MS2GAN.Pipeline;
+using MS2GAN.ServiceDefaults;
 using MS2GAN.Storage.Items;
-using MS2GAN.Storage.Media;
 using MS2GAN.Storage.Vectors;
 
 namespace MS2GAN.Encoder;
 
 /// <summary>
-/// Encodes a batch of items: base features from the cache, or from the backbones for raw media (then
-/// cached, so a reindex never decodes an image again); the ONNX encoders over the whole batch at once; vectors
-/// upserted into the active version's index and, while a reindex builds another version's index, into that one
-/// too (the versions are read after the features are cached, which is what lets the reindex miss nothing). An item that fails is marked failed with its
-/// reason and never holds up the rest of its batch. Upserts replace by (item, modality), so a redelivered
-/// message indexes the item once.
+/// Indexes ingested items: base features from the item store or, for raw media, from the backbones (then cached, so a
+/// reindex never decodes an image again), the model's encoders over the whole batch (<see cref="ItemVectorizer"/>), the
+/// vectors upserted into the active version's index and, while a reindex builds another version's index, into that one
+/// too (the versions are read after the features are cached, which is what lets the reindex miss nothing). An item that
+/// fails is marked failed with its reason and never holds up the rest of its batch. Upserts replace by (item, modality),
+/// so a redelivered message indexes the item once. The encoder writes indexes but never moves the search alias: that is
+/// the trainer's.
 /// </summary>
 public sealed class ItemEncoder(
     IItemStore items,
-    IMediaStore media,
     IVectorStore vectors,
     ModelCatalog catalog,
-    BackboneSet backbones,
+    ItemVectorizer vectorizer,
+    Ms2GanMetrics metrics,
+    IOptions<EncoderOptions> options,
     ILogger<ItemEncoder> logger)
 {
-    private readonly SemaphoreSlim _indexReady = new(1, 1);
-    private readonly HashSet<string> _checkedIndexes = [];
+    private readonly HashSet<string> _createdIndexes = [];
 
-    /// <summary>Encodes and indexes the given items.</summary>
-    public async Task<EncodeOutcome> EncodeAsync(IReadOnlyCollection<string> ids, CancellationToken cancellationToken = default)
+    /// <summary>
+    /// Encodes the announced items in slices of at most <see cref="EncoderOptions.BatchSize"/>, records the metrics and then
+    /// announces each item as <see cref="ItemIndexed"/> or <see cref="ItemIndexingFailed"/>. An entry whose content hash is
+    /// no longer the item's is superseded (the item was replaced, and the newer entry follows): it is skipped. Announcements
+    /// go out once every slice is done, all together: a message that fails half-way and is redelivered announces each of
+    /// its items once, not the early slices twice.
+    /// </summary>
+    public async Task IndexAsync(IReadOnlyList<IngestedItem> ingested, IPublishEndpoint events, CancellationToken cancellationToken)
     {
-        var active = catalog.Active;
-        var records = await items.GetManyAsync(ids.Distinct(), cancellationToken);
-        var found = records.Select(r => r.Id).ToHashSet();
-        var missing = ids.Where(id => !found.Contains(id)).Distinct().ToList();
-        var failed = new Dictionary<string, string>();
-        var space = active.Model.Manifest.FeatureSpace;
+        ArgumentNullException.ThrowIfNull(ingested);
+        ArgumentNullException.ThrowIfNull(events);
+        foreach (var item in ingested)
+        {
+            metrics.QueueLagSince(item.IngestedAt);
+        }
+        var indexed = new List<ItemIndexed>();
+        var failed = new List<ItemIndexingFailed>();
+        foreach (var slice in ingested.DistinctBy(item => (item.ItemId, item.ContentHash)).Chunk(options.Value.BatchSize))
+        {
+            var started = Stopwatch.GetTimestamp();
+            var outcome = await EncodeAsync(slice, cancellationToken);
+            metrics.EncodeBatch(slice.Length, Stopwatch.GetElapsedTime(started));
+            metrics.ItemsIndexed(outcome.Indexed.Count);
+            if (outcome.Failed.Count > 0)
+            {
+                metrics.ItemsFailed("encode", outcome.Failed.Count);
+            }
+            var now = DateTimeOffset.UtcNow;
+            indexed.AddRange(outcome.Indexed.Select(pair => new ItemIndexed(pair.Key, outcome.ModelVersion!, outcome.IndexName!, pair.Value, now)));
+            failed.AddRange(outcome.Failed.Select(pair => new ItemIndexingFailed(pair.Key, pair.Value, now)));
+        }
+        if (indexed.Count > 0)
+        {
+            await events.PublishBatch(indexed, cancellationToken);
+        }
+        if (failed.Count > 0)
+        {
+            await events.PublishBatch(failed, cancellationToken);
+        }
+    }
 
-        var imageRows = new List<(ItemRecord Item, float[] Features)>();
-        var textRows = new List<(ItemRecord Item, float[] Features)>();
-        var textsToEmbed = new List<ItemRecord>();
-        foreach (var item in records)
-        {
-            try
-            {
-                if (await ImageFeaturesAsync(item, space.ImageFeatures, cancellationToken) is { } image)
-                {
-                    imageRows.Add((item, image));
-                }
-                if (CachedFeatures(item.TextFeatures, item.TextFeatureSpace, space.TextFeatures) is { } text)
-                {
-                    textRows.Add((item, text));
-                }
-                else if (item.Text is not null && BackboneSet.CanExtract("text", space.TextFeatures))
-                {
-                    textsToEmbed.Add(item);
-                }
-            }
-            catch (Exception ex) when (ex is not OperationCanceledException)
-            {
-                failed[item.Id] = ex.Message;
-            }
-        }
-        if (textsToEmbed.Count > 0)
-        {
-            var embedded = backbones.EmbedTexts(textsToEmbed.Select(t => t.Text!).ToList());
-            for (var i = 0; i < textsToEmbed.Count; i++)
-            {
-                textRows.Add((textsToEmbed[i], embedded.Row(i).ToArray()));
-            }
-        }
-        await CacheNewFeaturesAsync(imageRows, textRows, space.ImageFeatures, space.TextFeatures, cancellationToken);
+    /// <summary>Encodes and indexes the given items as they are in the item store now, whatever content they were announced with.</summary>
+    public Task<EncodeOutcome> EncodeAsync(IReadOnlyCollection<string> ids, CancellationToken cancellationToken = default) =>
+        EncodeAsync(ids.Select(id => (id, (string?)null)).ToList(), cancellationToken);
+
+    private Task<EncodeOutcome> EncodeAsync(IReadOnlyCollection<IngestedItem> ingested, CancellationToken cancellationToken) =>
+        EncodeAsync(ingested.Select(item => (item.ItemId, (string?)item.ContentHash)).ToList(), cancellationToken);
+
+    private async Task<EncodeOutcome> EncodeAsync(IReadOnlyList<(string Id, string? Hash)> wanted, CancellationToken cancellationToken)
+    {
+        // The features go into the first write target's space; while no model is active nor being built, into the built-in
+        // backbones' space, where the first retrain trains the first model.
+        var space = catalog.WriteTargets().FirstOrDefault()?.Model.Manifest.FeatureSpace ?? BuiltInFeatures.Space;
+        var stored = await items.GetManyAsync(wanted.Select(w => w.Id).Distinct(), cancellationToken);
+        var found = stored.ToDictionary(item => item.Id);
+        var missing = wanted.Where(w => !found.ContainsKey(w.Id)).Select(w => w.Id).Distinct().ToList();
+        var current = wanted.Where(w => w.Hash is null || (found.TryGetValue(w.Id, out var item) && item.ContentHash == w.Hash))
+            .Select(w => w.Id).ToHashSet();
+        var superseded = wanted.Where(w => found.ContainsKey(w.Id) && !current.Contains(w.Id)).Select(w => w.Id).Distinct().ToList();
+        var records = stored.Where(item => current.Contains(item.Id)).ToList();
+
+        var features = await vectorizer.ResolveAsync(records, space, compute: true, cancellationToken);
+        await CacheComputedFeaturesAsync(features, cancellationToken);
 
         // Read after the features are cached: a reindex that starts later finds them in the item store.
         var targets = catalog.WriteTargets();
-        active = targets[0];
+        if (targets.Count == 0)
+        {
+            // No model yet: the items wait in state ingested with their features kept, for the first retrain to index.
+            foreach (var (id, reason) in features.Failed)
+            {
+                logger.LogWarning("Item {ItemId} could not be indexed: {Reason}", id, reason);
+                await items.MarkFailedAsync(id, reason, cancellationToken);
+            }
+            var waiting = records.Select(r => r.Id).Where(id => !features.Failed.ContainsKey(id)).ToList();
+            return new EncodeOutcome(new Dictionary<string, IReadOnlyList<string>>(), features.Failed, missing, superseded, waiting, null, null);
+        }
+        var primary = targets[0];
         foreach (var target in targets)
         {
             await EnsureIndexAsync(target, cancellationToken);
         }
-        var written = new Dictionary<string, List<string>>();
-        var vectorRecords = new List<VectorRecord>();
-        Encode(active, "image", imageRows, space.ImageDim, vectorRecords, written, failed);
-        Encode(active, "text", textRows, space.TextDim, vectorRecords, written, failed);
+        var encoded = vectorizer.Encode(primary, features);
+        var failed = new Dictionary<string, string>(encoded.Failed);
+        var written = encoded.Modalities.ToDictionary(pair => pair.Key, pair => pair.Value);
         foreach (var item in records.Where(r => !written.ContainsKey(r.Id) && !failed.ContainsKey(r.Id)))
         {
             failed[item.Id] = $"the item has nothing this model can encode (image features: {space.ImageFeatures}, text features: {space.TextFeatures})";
         }
-        foreach (var id in failed.Keys)
-        {
-            written.Remove(id);
-        }
-        vectorRecords.RemoveAll(r => failed.ContainsKey(r.ItemId));
 
-        if (vectorRecords.Count > 0)
+        if (encoded.Records.Count > 0)
         {
             try
             {
-                await vectors.UpsertAsync(active.IndexName, vectorRecords, cancellationToken);
+                await vectors.UpsertAsync(primary.IndexName, encoded.Records, cancellationToken);
             }
             catch (VectorWriteException ex) when (ex.FailedItems.Count > 0)
             {
@@ -111,11 +139,11 @@ public sealed class ItemEncoder(
             }
             foreach (var extra in targets.Skip(1))
             {
-                await WriteAlsoAsync(extra, imageRows, textRows, written, cancellationToken);
+                await WriteAlsoAsync(extra, records.Where(r => written.ContainsKey(r.Id)).ToList(), features, space, cancellationToken);
             }
             if (written.Count > 0)
             {
-                await items.MarkIndexedAsync(written.Keys.ToList(), active.Version, cancellationToken);
+                await items.MarkIndexedAsync(written.Keys.ToList(), primary.Version, cancellationToken);
             }
         }
         foreach (var (id, reason) in failed)
@@ -123,131 +151,58 @@ public sealed class ItemEncoder(
             logger.LogWarning("Item {ItemId} could not be indexed: {Reason}", id, reason);
             await items.MarkFailedAsync(id, reason, cancellationToken);
         }
-        return new EncodeOutcome(
-            written.ToDictionary(kv => kv.Key, kv => (IReadOnlyList<string>)kv.Value),
-            failed,
-            missing,
-            active.Version,
-            active.IndexName);
+        if (superseded.Count > 0)
+        {
+            logger.LogDebug("Skipped {Count} superseded entries: their items were replaced since they were announced", superseded.Count);
+        }
+        return new EncodeOutcome(written, failed, missing, superseded, [], primary.Version, primary.IndexName);
     }
 
-    // The items written to the active index, encoded with the version a reindex is building and written to its index.
-    private async Task WriteAlsoAsync(ServedModel target, List<(ItemRecord Item, float[] Features)> imageRows,
-        List<(ItemRecord Item, float[] Features)> textRows, Dictionary<string, List<string>> written, CancellationToken cancellationToken)
+    // The items written to the active index, encoded with the version a reindex is building and written to its index. A
+    // version of another feature space gets the features of its own space (stored ones only: the reindex computes none).
+    private async Task WriteAlsoAsync(ServedModel target, List<ItemRecord> written, ItemFeatures features, FeatureSpace activeSpace,
+        CancellationToken cancellationToken)
     {
-        var records = new List<VectorRecord>();
-        var ignoredWritten = new Dictionary<string, List<string>>();
-        var ignoredFailed = new Dictionary<string, string>();
         var space = target.Model.Manifest.FeatureSpace;
-        Encode(target, "image", [.. imageRows.Where(r => written.ContainsKey(r.Item.Id))], space.ImageDim, records, ignoredWritten, ignoredFailed);
-        Encode(target, "text", [.. textRows.Where(r => written.ContainsKey(r.Item.Id))], space.TextDim, records, ignoredWritten, ignoredFailed);
-        if (records.Count > 0)
+        var ids = written.Select(item => item.Id).ToHashSet();
+        var own = space == activeSpace
+            ? features with { Rows = [.. features.Rows.Where(row => ids.Contains(row.Item.Id))] }
+            : await vectorizer.ResolveAsync(written, space, compute: false, cancellationToken);
+        var encoded = vectorizer.Encode(target, own);
+        if (encoded.Records.Count > 0)
         {
-            await vectors.UpsertAsync(target.IndexName, records, cancellationToken);
+            await vectors.UpsertAsync(target.IndexName, encoded.Records, cancellationToken);
         }
     }
 
-    private static void Encode(ServedModel active, string modality, List<(ItemRecord Item, float[] Features)> rows, int dim,
-        List<VectorRecord> output, Dictionary<string, List<string>> written, Dictionary<string, string> failed)
+    private async Task CacheComputedFeaturesAsync(ItemFeatures features, CancellationToken cancellationToken)
     {
-        var usable = new List<(ItemRecord Item, float[] Features)>();
-        foreach (var row in rows)
+        foreach (var group in features.Rows.Where(row => row.Computed).GroupBy(row => row.Item.Id))
         {
-            if (row.Features.Length != dim)
-            {
-                failed[row.Item.Id] = active.Model.Mismatch(modality, row.Features.Length)!;
-            }
-            else if (row.Features.Any(v => !float.IsFinite(v)))
-            {
-                failed[row.Item.Id] = $"{modality} features hold NaN or infinite values";
-            }
-            else
-            {
-                usable.Add(row);
-            }
-        }
-        if (usable.Count == 0)
-        {
-            return;
-        }
-        var encoded = active.Model.Encode(modality, FeatureMatrix.FromRows(usable.Select(r => r.Features).ToList(), dim));
-        for (var i = 0; i < usable.Count; i++)
-        {
-            var item = usable[i].Item;
-            output.Add(new VectorRecord(item.Id, modality, encoded.Specific.Row(i).ToArray(), encoded.Shared.Row(i).ToArray(), item.Labels, item.Metadata));
-            if (!written.TryGetValue(item.Id, out var modalities))
-            {
-                written[item.Id] = modalities = [];
-            }
-            modalities.Add(modality);
+            var item = group.First().Item;
+            var image = group.FirstOrDefault(row => row.Modality == "image")?.Features;
+            var text = group.FirstOrDefault(row => row.Modality == "text")?.Features;
+            await items.SetCachedFeaturesAsync(item.Id, item.ContentHash,
+                image ?? item.ImageFeatures, image is null ? item.ImageFeatureSpace : features.Space.ImageFeatures,
+                text ?? item.TextFeatures, text is null ? item.TextFeatureSpace : features.Space.TextFeatures, cancellationToken);
         }
     }
 
-    private async Task<float[]?> ImageFeaturesAsync(ItemRecord item, string space, CancellationToken cancellationToken)
-    {
-        if (CachedFeatures(item.ImageFeatures, item.ImageFeatureSpace, space) is { } cached)
-        {
-            return cached;
-        }
-        if (item.ImageMediaRef is null || !BackboneSet.CanExtract("image", space))
-        {
-            return null;
-        }
-        await using var stream = await media.OpenReadAsync(item.ImageMediaRef, cancellationToken)
-            ?? throw new InvalidDataException($"the item's image ({item.ImageMediaRef}) is missing from the media store");
-        using var buffer = new MemoryStream();
-        await stream.CopyToAsync(buffer, cancellationToken);
-        return backbones.EmbedImage(buffer.GetBuffer().AsSpan(0, (int)buffer.Length));
-    }
-
-    // Features given with the item (feature mode) carry no space name or the model's; cached backbone
-    // features carry the backbone's name and are reused only for a model of the same space.
-    private static float[]? CachedFeatures(float[]? features, string? cachedSpace, string modelSpace) =>
-        features is not null && (cachedSpace is null || cachedSpace == modelSpace) ? features : null;
-
-    private async Task CacheNewFeaturesAsync(List<(ItemRecord Item, float[] Features)> images, List<(ItemRecord Item, float[] Features)> texts,
-        string imageSpace, string textSpace, CancellationToken cancellationToken)
-    {
-        var newImages = images.Where(r => r.Item.ImageFeatures is null).ToDictionary(r => r.Item.Id, r => r.Features);
-        var newTexts = texts.Where(r => r.Item.TextFeatures is null).ToDictionary(r => r.Item.Id, r => r.Features);
-        foreach (var item in images.Select(r => r.Item).Concat(texts.Select(r => r.Item)).DistinctBy(i => i.Id))
-        {
-            var image = newImages.GetValueOrDefault(item.Id);
-            var text = newTexts.GetValueOrDefault(item.Id);
-            if (image is not null || text is not null)
-            {
-                await items.SetCachedFeaturesAsync(item.Id, item.ContentHash, image ?? item.ImageFeatures, image is null ? item.ImageFeatureSpace : imageSpace,
-                    text ?? item.TextFeatures, text is null ? item.TextFeatureSpace : textSpace, cancellationToken);
-            }
-        }
-    }
-
+    // The physical index of a version is created on its first write; which index searches read (the alias) is the trainer's.
     private async Task EnsureIndexAsync(ServedModel model, CancellationToken cancellationToken)
     {
-        lock (_checkedIndexes)
+        lock (_createdIndexes)
         {
-            if (_checkedIndexes.Contains(model.IndexName))
+            if (_createdIndexes.Contains(model.IndexName))
             {
                 return;
             }
         }
-        await _indexReady.WaitAsync(cancellationToken);
-        try
+        var manifest = model.Model.Manifest;
+        await vectors.CreateIndexAsync(new IndexDefinition(model.IndexName, manifest.SpecificDim, manifest.SharedDim, model.Version), cancellationToken);
+        lock (_createdIndexes)
         {
-            var manifest = model.Model.Manifest;
-            await vectors.CreateIndexAsync(new IndexDefinition(model.IndexName, manifest.SpecificDim, manifest.SharedDim, model.Version), cancellationToken);
-            if (await vectors.GetAliasAsync(ModelCatalog.Alias, cancellationToken) is null && model.Version == catalog.Registry.Read().Active)
-            {
-                await vectors.SetAliasAsync(ModelCatalog.Alias, model.IndexName, cancellationToken);
-            }
-            lock (_checkedIndexes)
-            {
-                _checkedIndexes.Add(model.IndexName);
-            }
-        }
-        finally
-        {
-            _indexReady.Release();
+            _createdIndexes.Add(model.IndexName);
         }
     }
 }

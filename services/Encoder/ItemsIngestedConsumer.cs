@@ -1,13 +1,15 @@
 using MassTransit;
-using Microsoft.Extensions.Options;
 using MS2GAN.Contracts;
 
 namespace MS2GAN.Encoder;
 
-/// <summary>Encodes the items of a batch ingest's chunk, which arrive as one message already.</summary>
-public sealed class ItemsIngestedConsumer(IngestedItemsIndexer indexer, IOptions<EncoderOptions> options) : IConsumer<ItemsIngested>
+/// <summary>
+/// Hands ingested items to the encoder: the entries of every <see cref="ItemsIngested"/> message MassTransit gathered into
+/// one batch (<see cref="ItemsIngestedConsumerDefinition"/>), so single items and batch chunks take the same path.
+/// </summary>
+public sealed class ItemsIngestedConsumer(ItemEncoder encoder) : IConsumer<Batch<ItemsIngested>>
 {
     /// <inheritdoc />
-    public Task Consume(ConsumeContext<ItemsIngested> context) =>
-        indexer.IndexAsync(context, context.Message.Items, options.Value.BatchSize);
+    public Task Consume(ConsumeContext<Batch<ItemsIngested>> context) =>
+        encoder.IndexAsync([.. context.Message.SelectMany(message => message.Message.Items)], context, context.CancellationToken);
 }

@@ -1,4 +1,4 @@
-using MS2GAN.ServiceDefaults.Pipeline;
+using MS2GAN.Pipeline;
 using System.Text.Json;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Http.HttpResults;

@@ -1,6 +1,6 @@
 namespace MS2GAN.Ingest;
 
-/// <summary>Limits and feature dimensions of the ingest service (configuration section "Ingest"), validated on start.</summary>
+/// <summary>Limits of the ingest service (configuration section "Ingest"), validated on start.</summary>
 public sealed class IngestOptions
 {
     /// <summary>The configuration section these options are bound from.</summary>
@@ -29,22 +29,6 @@ public sealed class IngestOptions
 
     /// <summary>How many batch items are recorded (one store transaction) at a time.</summary>
     public int BatchChunkSize { get; set; } = 500;
-
-    /// <summary>
-    /// Announce each recorded chunk of a batch in one ItemsIngested message (default). When false, every item
-    /// gets an ItemIngested of its own, for subscribers that want one event per item, at the broker's
-    /// per-message cost (about a third of the throughput on a small machine: infra/scripts/bench-pipeline.sh).
-    /// </summary>
-    public bool AnnounceChunks { get; set; } = true;
-
-    /// <summary>
-    /// When set, pre-extracted image features must have exactly this many values (the host sets it from the
-    /// active model's manifest); null accepts any length.
-    /// </summary>
-    public int? ImageFeatureDim { get; set; }
-
-    /// <summary>When set, pre-extracted text features must have exactly this many values; null accepts any length.</summary>
-    public int? TextFeatureDim { get; set; }
 
     /// <summary>Whether reading an item (GET) needs the API key as writes do.</summary>
     public bool RequireApiKeyForReads { get; set; }

@@ -19,14 +19,6 @@ internal sealed class IngestOptionsValidator : IValidateOptions<IngestOptions>
         {
             failures.Add($"Ingest:{nameof(IngestOptions.MaxBatchBytes)} ({options.MaxBatchBytes}) must be at least {nameof(IngestOptions.MaxRequestBytes)} ({options.MaxRequestBytes}): a batch holds at least one item.");
         }
-        if (options.ImageFeatureDim is { } imageDim)
-        {
-            Positive(failures, nameof(IngestOptions.ImageFeatureDim), imageDim);
-        }
-        if (options.TextFeatureDim is { } textDim)
-        {
-            Positive(failures, nameof(IngestOptions.TextFeatureDim), textDim);
-        }
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
     }
 

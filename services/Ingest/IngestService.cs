@@ -11,8 +11,8 @@ namespace MS2GAN.Ingest;
 
 /// <summary>
 /// The ingest logic, without HTTP: validates items, puts image bytes into the media store, records the
-/// items in the item store and announces each item that was created or replaced: <see cref="ItemIngested"/>
-/// for a single item, one <see cref="ItemsIngested"/> for each recorded chunk of a batch. A refused item leaves no trace (nothing stored, nothing published); an item ingested again
+/// items in the item store and announces the items that were created or replaced in one <see cref="ItemsIngested"/>:
+/// for a single item, and for each recorded chunk of a batch. A refused item leaves no trace (nothing stored, nothing published); an item ingested again
 /// with the same content is <see cref="UpsertOutcome.Unchanged"/> and publishes nothing once it is indexed
 /// or failed.
 /// </summary>
@@ -60,7 +60,7 @@ public sealed partial class IngestService
     }
 
     /// <summary>Validates and records one item whose image, if any, is the base64 <see cref="ItemRequest.Image"/>.</summary>
-    /// <exception cref="IngestPublishException">The item was recorded but <see cref="ItemIngested"/> could not be published.</exception>
+    /// <exception cref="IngestPublishException">The item was recorded but <see cref="ItemsIngested"/> could not be published.</exception>
     public Task<IngestResult> IngestAsync(ItemRequest request, CancellationToken cancellationToken = default) =>
         IngestAsync(request, null, cancellationToken);
 
@@ -68,7 +68,7 @@ public sealed partial class IngestService
     /// Validates and records one item. <paramref name="uploadedImage"/> carries image bytes that came as a
     /// file (multipart) rather than as base64; it takes the place of <see cref="ItemRequest.Image"/>.
     /// </summary>
-    /// <exception cref="IngestPublishException">The item was recorded but <see cref="ItemIngested"/> could not be published.</exception>
+    /// <exception cref="IngestPublishException">The item was recorded but <see cref="ItemsIngested"/> could not be published.</exception>
     public async Task<IngestResult> IngestAsync(ItemRequest request, ReadOnlyMemory<byte>? uploadedImage, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(request);
@@ -248,7 +248,7 @@ public sealed partial class IngestService
             throw;
         }
 
-        var messages = new List<ItemIngested>();
+        var announced = new List<IngestedItem>();
         var now = _time.GetUtcNow();
         for (var i = 0; i < records.Length; i++)
         {
@@ -266,7 +266,7 @@ public sealed partial class IngestService
                 await TryDeleteMediaAsync(previousRef).ConfigureAwait(false);
             }
             existingRefs[record.Id] = record.ImageMediaRef;
-            messages.Add(new ItemIngested(
+            announced.Add(new IngestedItem(
                 record.Id,
                 record.ContentHash,
                 HasImage: record.ImageMediaRef is not null,
@@ -276,29 +276,18 @@ public sealed partial class IngestService
                 IngestedAt: now));
         }
 
-        if (messages.Count > 0)
+        if (announced.Count > 0)
         {
             try
             {
-                // One message per chunk: the broker's per-message cost is paid once, not once per item.
-                if (messages.Count == 1)
-                {
-                    await _publisher.Publish(messages[0], cancellationToken).ConfigureAwait(false);
-                }
-                else if (!_options.AnnounceChunks)
-                {
-                    await _publisher.PublishBatch(messages, cancellationToken).ConfigureAwait(false);
-                }
-                else
-                {
-                    await _publisher.Publish(new ItemsIngested(messages), cancellationToken).ConfigureAwait(false);
-                }
+                // One message for the chunk: the broker's per-message cost is paid once, not once per item.
+                await _publisher.Publish(new ItemsIngested(announced), cancellationToken).ConfigureAwait(false);
             }
             catch (Exception exception) when (exception is not OperationCanceledException)
             {
-                LogPublishFailed(_logger, exception, messages.Count);
+                LogPublishFailed(_logger, exception, announced.Count);
                 throw new IngestPublishException(
-                    $"{messages.Count} item(s) were recorded, but the messages announcing them could not be published; they stay in state ingested.",
+                    $"{announced.Count} item(s) were recorded, but the message announcing them could not be published; they stay in state ingested.",
                     exception);
             }
         }
@@ -306,7 +295,7 @@ public sealed partial class IngestService
         {
             _metrics.ItemsIngested(OutcomeNames.Of(group.Key), group.Count());
         }
-        LogRecorded(_logger, records.Length, messages.Count);
+        LogRecorded(_logger, records.Length, announced.Count);
         return outcomes;
     }
 

@@ -1,6 +1,8 @@
 using System.Buffers.Text;
 using Microsoft.Extensions.Options;
 using MS2GAN.Features.Backbones;
+using MS2GAN.Model.Artifacts;
+using MS2GAN.Pipeline;
 using MS2GAN.Storage.Items;
 
 namespace MS2GAN.Ingest;
@@ -10,7 +12,7 @@ namespace MS2GAN.Ingest;
 /// decodes its image. Every problem is reported under the name of the JSON field it concerns, so a client
 /// can fix all of them at once.
 /// </summary>
-internal sealed class ItemValidator(IOptions<IngestOptions> options)
+internal sealed class ItemValidator(IOptions<IngestOptions> options, ActiveFeatureSpace activeSpace)
 {
     /// <summary>Error key for problems of the item as a whole (no field to blame).</summary>
     public const string ItemKey = "item";
@@ -82,8 +84,9 @@ internal sealed class ItemValidator(IOptions<IngestOptions> options)
             }
         }
 
-        CheckFeatures("imageFeatures", request.ImageFeatures, _options.ImageFeatureDim, Add);
-        CheckFeatures("textFeatures", request.TextFeatures, _options.TextFeatureDim, Add);
+        var space = request.ImageFeatures is null && request.TextFeatures is null ? null : activeSpace.Current;
+        CheckFeatures("imageFeatures", "image", request.ImageFeatures, space, Add);
+        CheckFeatures("textFeatures", "text", request.TextFeatures, space, Add);
         var labels = CheckLabels(request.Labels, Add);
         var metadata = CheckMetadata(request.Metadata, Add);
 
@@ -139,7 +142,9 @@ internal sealed class ItemValidator(IOptions<IngestOptions> options)
         return buffer.AsMemory(0, written);
     }
 
-    private static void CheckFeatures(string field, float[]? features, int? expectedLength, Action<string, string> add)
+    // Given features must fit the active model (FeatureSpace.Problem, the rule search and the encoder apply too); while no
+    // model is active only their values can be checked.
+    private static void CheckFeatures(string field, string modality, float[]? features, FeatureSpace? space, Action<string, string> add)
     {
         if (features is null)
         {
@@ -150,17 +155,9 @@ internal sealed class ItemValidator(IOptions<IngestOptions> options)
             add(field, $"{field} is empty; leave it out when the item has none.");
             return;
         }
-        if (expectedLength is { } length && features.Length != length)
+        if ((space is null ? FeatureSpace.NonFinite(modality, features) : space.Problem(modality, features)) is { } problem)
         {
-            add(field, $"{field} has {features.Length} values; the active model takes {length}.");
-        }
-        for (var i = 0; i < features.Length; i++)
-        {
-            if (!float.IsFinite(features[i]))
-            {
-                add(field, $"{field}[{i}] is {features[i]}; features must be finite numbers.");
-                return;
-            }
+            add(field, $"{field}: {problem}.");
         }
     }
 

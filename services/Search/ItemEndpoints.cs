@@ -1,4 +1,4 @@
-using MS2GAN.ServiceDefaults.Pipeline;
+using MS2GAN.Pipeline;
 using System.Text;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
@@ -19,7 +19,7 @@ public static class ItemEndpoints
     private static readonly string[] Modalities = ["image", "text"];
 
     /// <summary>Maps the two endpoints.</summary>
-    public static IEndpointRouteBuilder MapItemEndpoints(this IEndpointRouteBuilder app)
+    internal static IEndpointRouteBuilder MapItemEndpoints(this IEndpointRouteBuilder app)
     {
         app.MapGet("/v1/search/items/{id}", GetAsync)
             .WithTags("Search")

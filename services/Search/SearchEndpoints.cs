@@ -12,7 +12,7 @@ public static class SearchEndpoints
     private static readonly JsonSerializerOptions JsonOptions = new(JsonSerializerDefaults.Web);
 
     /// <summary>Maps POST /v1/search (JSON, or multipart/form-data with an image file).</summary>
-    public static RouteGroupBuilder MapSearchEndpoints(this IEndpointRouteBuilder app)
+    internal static RouteGroupBuilder MapSearchApi(this IEndpointRouteBuilder app)
     {
         var group = app.MapGroup("/v1/search").WithTags("Search").RequireApiKeyForSearch();
         group.MapPost("/", SearchAsync)
@@ -25,7 +25,9 @@ public static class SearchEndpoints
             .Produces<SearchResponse>()
             .ProducesValidationProblem()
             .ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblem(StatusCodes.Status409Conflict)
             .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
+            .ProducesProblem(StatusCodes.Status422UnprocessableEntity)
             .ProducesProblem(StatusCodes.Status503ServiceUnavailable)
             .DisableAntiforgery();
         return group;

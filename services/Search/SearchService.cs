@@ -1,9 +1,10 @@
 using Microsoft.Extensions.Options;
 using MS2GAN.Features.Backbones;
 using MS2GAN.Features.Data;
+using MS2GAN.Model.Artifacts;
 using MS2GAN.Model.Inference;
+using MS2GAN.Pipeline;
 using MS2GAN.Storage.Items;
-using MS2GAN.Storage.Media;
 using MS2GAN.Storage.Vectors;
 
 namespace MS2GAN.Search;
@@ -14,7 +15,7 @@ namespace MS2GAN.Search;
 /// encoder switches with it, and one answer never mixes versions.
 /// </summary>
 public sealed class SearchService(
-    IVectorStore vectors, IItemStore items, IMediaStore media, ModelCatalog catalog, BackboneSet backbones, IOptions<SearchOptions>? options = null)
+    IVectorStore vectors, IItemStore items, ModelCatalog catalog, ItemVectorizer vectorizer, BackboneSet backbones, IOptions<SearchOptions>? options = null)
 {
     /// <summary>Largest k a request may ask for.</summary>
     public const int MaxK = 1000;
@@ -62,6 +63,12 @@ public sealed class SearchService(
     // alias, so a swap between this read and the search cannot pair one version's query with another's vectors.
     private async Task<(IndexDefinition Index, ServedModel Model)> ServingIndexAsync(CancellationToken cancellationToken)
     {
+        if (catalog.Registry.Read().Active is null)
+        {
+            throw new SearchRequestException("model",
+                "no model is active yet: ingest labelled items (POST /v1/items, or `ms2gan ingest PATH`) and train the first model with " +
+                "`ms2gan retrain` (POST /v1/admin/retrain); items ingested meanwhile are indexed when it is promoted", StatusCodes.Status409Conflict);
+        }
         var index = await vectors.GetIndexAsync(ModelCatalog.Alias, cancellationToken)
             ?? throw new SearchRequestException("index", "nothing has been indexed yet", 503);
         try
@@ -115,53 +122,28 @@ public sealed class SearchService(
         }
         if (query.Features is not null)
         {
-            var dim = modality == "image" ? space.ImageDim : space.TextDim;
-            if (query.Features.Length != dim)
+            if (space.Problem(modality, query.Features) is { } problem)
             {
-                throw new SearchRequestException("query.features", active.Model.Mismatch(modality, query.Features.Length)!);
-            }
-            if (query.Features.Any(v => !float.IsFinite(v)))
-            {
-                throw new SearchRequestException("query.features", "features must be finite numbers (no NaN or infinity)");
+                throw new SearchRequestException("query.features", problem);
             }
             return (modality, query.Features, null);
         }
         var item = await items.GetAsync(query.ItemId!, cancellationToken)
             ?? throw new SearchRequestException("query.itemId", $"no item {query.ItemId}", 404);
-        return (modality, await ItemFeaturesAsync(active, item, modality, cancellationToken), item.Id);
+        return (modality, await ItemFeaturesAsync(space, item, modality, cancellationToken), item.Id);
     }
 
-    private async Task<float[]> ItemFeaturesAsync(ServedModel active, ItemRecord item, string modality, CancellationToken cancellationToken)
+    // The stored item's base features by the encoder's own rules (ItemVectorizer): stored features that fit, else the backbone's.
+    private async Task<float[]> ItemFeaturesAsync(FeatureSpace space, ItemRecord item, string modality, CancellationToken cancellationToken)
     {
-        var space = active.Model.Manifest.FeatureSpace;
-        if (modality == "image")
+        var features = await vectorizer.ResolveAsync([item], space, compute: true, cancellationToken, modality);
+        if (features.Failed.TryGetValue(item.Id, out var reason))
         {
-            if (item.ImageFeatures is not null && (item.ImageFeatureSpace is null || item.ImageFeatureSpace == space.ImageFeatures))
-            {
-                return item.ImageFeatures;
-            }
-            if (item.ImageMediaRef is not null && await media.OpenReadAsync(item.ImageMediaRef, cancellationToken) is { } stream)
-            {
-                await using (stream)
-                {
-                    using var buffer = new MemoryStream();
-                    await stream.CopyToAsync(buffer, cancellationToken);
-                    return ImageFeatures(active, buffer.ToArray(), "query.itemId");
-                }
-            }
+            throw new SearchRequestException("query.itemId", $"item {item.Id} cannot be encoded by the model that serves this index: {reason}",
+                StatusCodes.Status422UnprocessableEntity);
         }
-        else
-        {
-            if (item.TextFeatures is not null && (item.TextFeatureSpace is null || item.TextFeatureSpace == space.TextFeatures))
-            {
-                return item.TextFeatures;
-            }
-            if (item.Text is not null)
-            {
-                return TextFeatures(active, item.Text, "query.itemId");
-            }
-        }
-        throw new SearchRequestException("query.modality", $"item {item.Id} has no {modality} this model can encode");
+        return features.Of(item.Id).FirstOrDefault()?.Features
+            ?? throw new SearchRequestException("query.modality", $"item {item.Id} has no {modality} this model can encode");
     }
 
     private float[] TextFeatures(ServedModel active, string text, string field)

@@ -29,4 +29,4 @@ public sealed record ModelStatus(
     double? HoldoutMap, double? BaselineMap);
 
 /// <summary>A reindex in progress: items scanned of the total, rate and the estimated time left.</summary>
-public sealed record ReindexProgress(string Kind, string Version, string FromVersion, long Done, long Total, double ItemsPerSecond, double? RemainingSeconds);
+public sealed record ReindexProgress(string Kind, string Version, string? FromVersion, long Done, long Total, double ItemsPerSecond, double? RemainingSeconds);

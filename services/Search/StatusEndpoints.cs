@@ -14,7 +14,7 @@ namespace MS2GAN.Search;
 public static class StatusEndpoints
 {
     /// <summary>Maps the endpoint.</summary>
-    public static IEndpointRouteBuilder MapStatusEndpoints(this IEndpointRouteBuilder app)
+    internal static IEndpointRouteBuilder MapStatusEndpoints(this IEndpointRouteBuilder app)
     {
         app.MapGet("/v1/search/status", StatusAsync)
             .WithTags("Search")

@@ -11,8 +11,8 @@ public static class WebPageEndpoints
     /// <summary>Where the page lives.</summary>
     public const string Path = "/ui";
 
-    /// <summary>Serves the page's files under <see cref="Path"/>, redirects <c>/</c> there, and maps the item and status endpoints.</summary>
-    public static WebApplication MapWebPage(this WebApplication app)
+    /// <summary>Serves the page's files under <see cref="Path"/> and redirects <c>/</c> there.</summary>
+    internal static WebApplication MapWebPage(this WebApplication app)
     {
         var files = new EmbeddedFileProvider(typeof(WebPageEndpoints).Assembly, "MS2GAN.Search.WebPage");
         app.UseDefaultFiles(new DefaultFilesOptions { FileProvider = files, RequestPath = Path });
@@ -24,8 +24,6 @@ public static class WebPageEndpoints
             OnPrepareResponse = context => context.Context.Response.Headers.CacheControl = "no-cache",
         });
         app.MapGet("/", () => TypedResults.Redirect($"{Path}/")).ExcludeFromDescription();
-        app.MapItemEndpoints();
-        app.MapStatusEndpoints();
         return app;
     }
 }

@@ -18,18 +18,20 @@ public static class AdminEndpoints
     public const string StatusPath = "/v1/admin/status";
 
     /// <summary>Maps POST /v1/admin/retrain, POST /v1/admin/rollback and GET /v1/admin/status.</summary>
-    public static RouteGroupBuilder MapAdminEndpoints(this IEndpointRouteBuilder app)
+    internal static RouteGroupBuilder MapAdminEndpoints(this IEndpointRouteBuilder app)
     {
         var group = app.MapGroup("/v1/admin").WithTags("Admin").RequireApiKey();
         group.MapPost("/retrain", RetrainAsync)
             .WithName("Retrain")
             .WithSummary("Send a retrain command (quality gate, reindex and alias swap follow)")
+            .Accepts<RetrainRequest>(isOptional: true, "application/json")
             .Produces<CommandAccepted>(StatusCodes.Status202Accepted)
             .ProducesValidationProblem()
             .DisableAntiforgery();
         group.MapPost("/rollback", RollbackAsync)
             .WithName("Rollback")
             .WithSummary("Send a rollback command: the previous model version becomes active again")
+            .Accepts<RollbackRequest>(isOptional: true, "application/json")
             .Produces<CommandAccepted>(StatusCodes.Status202Accepted)
             .ProducesProblem(StatusCodes.Status409Conflict)
             .DisableAntiforgery();
@@ -75,7 +77,7 @@ public static class AdminEndpoints
             configJson = config.GetRawText();
             try
             {
-                RetrainOverrides.Apply(catalog.Active.Model.Manifest.Config, configJson, request.Epochs);
+                RetrainOverrides.Apply(RetrainOverrides.Base(null), configJson, request.Epochs);
             }
             catch (LifecycleRejection ex)
             {

@@ -18,7 +18,7 @@ public sealed record RollbackRequest(string? RequestedBy);
 public sealed record CommandAccepted(Guid RequestId, string Status);
 
 /// <summary>The reindex in progress.</summary>
-public sealed record ReindexStatus(string Kind, string Version, string FromVersion, long Done, long Total, double ItemsPerSecond, double? RemainingSeconds,
+public sealed record ReindexStatus(string Kind, string Version, string? FromVersion, long Done, long Total, double ItemsPerSecond, double? RemainingSeconds,
     DateTimeOffset StartedAt);
 
 /// <summary>GET /v1/admin/status: the model registry as the services see it.</summary>

@@ -7,6 +7,7 @@ using MS2GAN.Model;
 using MS2GAN.Model.Inference;
 using MS2GAN.Model.Registry;
 using MS2GAN.Model.Training;
+using MS2GAN.Pipeline;
 using MS2GAN.Storage.Items;
 using MS2GAN.Storage.Vectors;
 
@@ -32,6 +33,27 @@ public sealed class ModelLifecycle(
 
     /// <summary>Whether a retrain, rollback or resumed reindex is running now.</summary>
     public bool Busy => _turn.CurrentCount == 0;
+
+    /// <summary>
+    /// Makes sure searches have an index to read: the active version's index exists and, when the alias points nowhere yet
+    /// (the first start), the alias points at it. No-op while no model is active. A promotion or rollback moves the alias
+    /// later (<see cref="Reindexer"/>); nothing else does.
+    /// </summary>
+    public async Task ServeActiveIndexAsync(CancellationToken cancellationToken)
+    {
+        if (catalog.Registry.Read().Active is null)
+        {
+            return;
+        }
+        var active = catalog.Active;
+        var manifest = active.Model.Manifest;
+        await vectors.CreateIndexAsync(new IndexDefinition(active.IndexName, manifest.SpecificDim, manifest.SharedDim, active.Version), cancellationToken);
+        if (await vectors.GetAliasAsync(ModelCatalog.Alias, cancellationToken) is null)
+        {
+            await vectors.SetAliasAsync(ModelCatalog.Alias, active.IndexName, cancellationToken);
+            logger.LogInformation("Searches read {Index} (model {Version}) through the alias {Alias}", active.IndexName, active.Version, ModelCatalog.Alias);
+        }
+    }
 
     /// <summary>Finishes a reindex left by a crash (no-op when there is none).</summary>
     public Task<ReindexCompleted?> ResumeAsync(CancellationToken cancellationToken) =>
@@ -90,15 +112,18 @@ public sealed class ModelLifecycle(
 
     private async Task<LifecycleOutcome> RetrainInTurnAsync(RetrainModel command, CancellationToken cancellationToken)
     {
-        var current = catalog.Active;
-        var config = RetrainOverrides.Apply(current.Model.Manifest.Config, command.ConfigJson, command.Epochs);
+        // The first retrain of a pipeline started on its own content has no model to compare with: it trains in the
+        // built-in backbones' space, where the encoder has been caching the items' features.
+        var current = catalog.ActiveOrNone;
+        var config = RetrainOverrides.Apply(RetrainOverrides.Base(command.Configuration), command.ConfigJson, command.Epochs);
         var tolerance = command.Tolerance ?? options.Value.Tolerance;
         if (!(tolerance is >= 0 and <= 1))
         {
             throw new LifecycleRejection($"invalid overrides: tolerance must be between 0 and 1 (got {tolerance})");
         }
-        var dataset = await TrainingDataLoader.LoadAsync(items, current.Model.Manifest.FeatureSpace, command.Labels, options.Value, cancellationToken);
-        logger.LogInformation("Retrain requested by {RequestedBy}: {Train} items to train on, {Holdout} held out, {Classes} classes, {Epochs} epochs",
+        var space = current?.Model.Manifest.FeatureSpace ?? BuiltInFeatures.Space;
+        var dataset = await TrainingDataLoader.LoadAsync(items, space, command.Labels, options.Value, cancellationToken);
+        logger.LogInformation("Retrain requested by {RequestedBy}: {Train} items to train on, {Holdout} held out, {Classes} classes, at most {Epochs} epochs",
             command.RequestedBy, dataset.Train.Count, dataset.Test.Count, dataset.ClassCount, config.Epochs);
 
         var folder = catalog.Registry.NewModelFolder();
@@ -118,7 +143,7 @@ public sealed class ModelLifecycle(
         {
             candidateMap = candidate.Model.Evaluate(dataset.Test).Joint.Avg;
         }
-        var baselineMap = current.Model.Evaluate(dataset.Test).Joint.Avg;
+        double? baselineMap = current?.Model.Evaluate(dataset.Test).Joint.Avg;
         var entry = new RegisteredModel
         {
             Version = manifest.Version,
@@ -127,18 +152,19 @@ public sealed class ModelLifecycle(
             RegisteredAt = DateTimeOffset.UtcNow,
             RequestedBy = command.RequestedBy,
             HoldoutMap = Math.Round(candidateMap, 6),
-            BaselineMap = Math.Round(baselineMap, 6),
+            BaselineMap = baselineMap is { } baseline ? Math.Round(baseline, 6) : null,
         };
         // A new version never replaces an entry: an active or kept version under the same name would be overwritten.
         catalog.Registry.Update(s => s.Find(entry.Version) is null
             ? s.With(entry)
             : throw new InvalidOperationException($"a model version {entry.Version} is already registered; the candidate in {folder} is not"));
-        await events.Publish(new ModelTrained(manifest.Version, current.Version, entry.HoldoutMap.Value, entry.BaselineMap.Value,
+        await events.Publish(new ModelTrained(manifest.Version, current?.Version, entry.HoldoutMap.Value, entry.BaselineMap,
             dataset.Train.Count, dataset.Test.Count, Math.Round(seconds, 2), command.RequestId), cancellationToken);
-        logger.LogInformation("Candidate {Version}: holdout mAP {Candidate:F4} against {Baseline:F4} for the active model {Active}",
-            manifest.Version, candidateMap, baselineMap, current.Version);
+        logger.LogInformation("Candidate {Version}: holdout mAP {Candidate:F4} against {Baseline} for the active model {Active}",
+            manifest.Version, candidateMap, baselineMap?.ToString("F4", System.Globalization.CultureInfo.InvariantCulture) ?? "nothing (the first model)",
+            current?.Version ?? "(none)");
 
-        if (candidateMap < baselineMap - tolerance)
+        if (current is not null && candidateMap < baselineMap - tolerance)
         {
             var reason = $"the candidate's holdout mAP {candidateMap:F4} is below the active model's {baselineMap:F4} ({current.Version}) " +
                          $"by more than the tolerance {tolerance:0.####}";
@@ -154,7 +180,7 @@ public sealed class ModelLifecycle(
         {
             Reindex = new ReindexState
             {
-                Kind = "promote", Version = manifest.Version, IndexName = indexName, FromVersion = current.Version,
+                Kind = "promote", Version = manifest.Version, IndexName = indexName, FromVersion = current?.Version,
                 RequestedBy = command.RequestedBy, RequestId = command.RequestId, Total = total, StartedAt = DateTimeOffset.UtcNow,
             },
         });

@@ -2,9 +2,9 @@ using System.Diagnostics;
 using MassTransit;
 using Microsoft.Extensions.Options;
 using MS2GAN.Contracts;
-using MS2GAN.Features.Data;
 using MS2GAN.Model.Inference;
 using MS2GAN.Model.Registry;
+using MS2GAN.Pipeline;
 using MS2GAN.ServiceDefaults;
 using MS2GAN.Storage.Items;
 using MS2GAN.Storage.Vectors;
@@ -22,6 +22,7 @@ public sealed class Reindexer(
     IItemStore items,
     IVectorStore vectors,
     ModelCatalog catalog,
+    ItemVectorizer vectorizer,
     IPublishEndpoint events,
     IOptions<LifecycleOptions> options,
     Ms2GanMetrics metrics,
@@ -53,11 +54,18 @@ public sealed class Reindexer(
                 break;
             }
             var chosen = page.Where(item => item.State != ItemState.Failed && (state.ChangedSince is not { } since || item.UpdatedAt >= since)).ToList();
-            var records = Encode(target, chosen);
+            var records = await EncodeAsync(target, chosen, cancellationToken);
             if (records.Count > 0)
             {
                 await vectors.UpsertAsync(state.IndexName, records, cancellationToken);
                 await ReconcileAsync(target, state.IndexName, chosen, cancellationToken);
+                // Items no model had indexed yet (kept while none was active) are this version's from now on.
+                var written = records.Select(record => record.ItemId).ToHashSet();
+                var waiting = chosen.Where(item => item.State == ItemState.Ingested && written.Contains(item.Id)).Select(item => item.Id).ToList();
+                if (waiting.Count > 0)
+                {
+                    await items.MarkIndexedAsync(waiting, state.Version, cancellationToken);
+                }
             }
             var done = state.Done + page.Count;
             var checkpoint = state with { AfterId = page[^1].Id, Done = done, Total = Math.Max(state.Total, done), UpdatedAt = DateTimeOffset.UtcNow };
@@ -136,7 +144,7 @@ public sealed class Reindexer(
                 await vectors.DeleteItemAsync(indexName, id, cancellationToken);
             }
             var replaced = (await items.GetManyAsync(changed, cancellationToken)).ToList();
-            var records = Encode(target, replaced);
+            var records = await EncodeAsync(target, replaced, cancellationToken);
             if (records.Count > 0)
             {
                 await vectors.UpsertAsync(indexName, records, cancellationToken);
@@ -144,27 +152,18 @@ public sealed class Reindexer(
         }
     }
 
-    // Cached base features in the model's space only: items without them are still on their way through the encoder,
-    // which writes them to this index too while the reindex runs.
-    private static List<VectorRecord> Encode(ServedModel target, List<ItemRecord> page)
+    // Stored base features in the model's space only (no image is decoded again): items without them are still on their way
+    // through the encoder, which writes them to this index too while the reindex runs. Items whose stored features do not
+    // fit the model are marked failed with the reason, as the encoder marks them.
+    private async Task<IReadOnlyList<VectorRecord>> EncodeAsync(ServedModel target, List<ItemRecord> page, CancellationToken cancellationToken)
     {
-        var space = target.Model.Manifest.FeatureSpace;
-        var records = new List<VectorRecord>(2 * page.Count);
-        foreach (var modality in new[] { "image", "text" })
+        var features = await vectorizer.ResolveAsync(page, target.Model.Manifest.FeatureSpace, compute: false, cancellationToken);
+        var encoded = vectorizer.Encode(target, features);
+        foreach (var (id, reason) in encoded.Failed)
         {
-            var (name, dim) = space.Of(modality);
-            var rows = page.Select(item => (Item: item, Features: item.CachedFeatures(modality, name, dim))).Where(row => row.Features is not null).ToList();
-            if (rows.Count == 0)
-            {
-                continue;
-            }
-            var encoded = target.Model.Encode(modality, FeatureMatrix.FromRows(rows.Select(r => r.Features!).ToList(), dim));
-            for (var i = 0; i < rows.Count; i++)
-            {
-                var item = rows[i].Item;
-                records.Add(new VectorRecord(item.Id, modality, encoded.Specific.Row(i).ToArray(), encoded.Shared.Row(i).ToArray(), item.Labels, item.Metadata));
-            }
+            logger.LogWarning("Item {ItemId} cannot be indexed with model {Version}: {Reason}", id, target.Version, reason);
+            await items.MarkFailedAsync(id, reason, cancellationToken);
         }
-        return records;
+        return encoded.Records;
     }
 }

@@ -1,5 +1,6 @@
 using MS2GAN.Features.Data;
 using MS2GAN.Model.Artifacts;
+using MS2GAN.Pipeline;
 using MS2GAN.Storage.Items;
 
 namespace MS2GAN.Trainer;
@@ -35,8 +36,8 @@ public static class TrainingDataLoader
             {
                 var label = filter is null ? item.Labels.FirstOrDefault() : item.Labels.FirstOrDefault(filter.Contains);
                 if (item.State == ItemState.Failed || label is null
-                    || item.CachedFeatures("image", space.ImageFeatures, space.ImageDim) is not { } image
-                    || item.CachedFeatures("text", space.TextFeatures, space.TextDim) is not { } text)
+                    || StoredFeatures.Of(item, "image", space).Features is not { } image
+                    || StoredFeatures.Of(item, "text", space).Features is not { } text)
                 {
                     continue;
                 }

@@ -5,7 +5,7 @@ namespace MS2GAN.Contracts;
 /// write it alone. Sent after a promotion and after a rollback.
 /// </summary>
 /// <param name="ModelVersion">The version now active.</param>
-/// <param name="PreviousVersion">The version active before (kept for rollback).</param>
+/// <param name="PreviousVersion">The version active before (kept for rollback); null when this is the first model.</param>
 /// <param name="IndexName">The physical index the alias points at.</param>
 /// <param name="Kind">"promote" or "rollback".</param>
 /// <param name="Items">Items scanned by the reindex.</param>
@@ -13,7 +13,7 @@ namespace MS2GAN.Contracts;
 /// <param name="RequestId">The command's request id.</param>
 public sealed record ReindexCompleted(
     string ModelVersion,
-    string PreviousVersion,
+    string? PreviousVersion,
     string IndexName,
     string Kind,
     long Items,

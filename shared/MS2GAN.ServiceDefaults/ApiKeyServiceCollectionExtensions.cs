@@ -32,20 +32,19 @@ internal static class ApiKeyServiceCollectionExtensions
         return services;
     }
 
-    /// <summary>Declares the <c>X-Api-Key</c> scheme and puts it on every operation that asks for the key.</summary>
+    /// <summary>
+    /// Declares the <c>X-Api-Key</c> scheme and puts it on every operation that asks for the key; every other operation says
+    /// it needs none (an empty requirement), so a client generated from the document knows either way.
+    /// </summary>
     public static OpenApiOptions AddApiKeySecurity(this OpenApiOptions options) =>
         options.AddOperationTransformer((operation, context, _) =>
         {
             var requirement = context.Description.ActionDescriptor.EndpointMetadata.OfType<ApiKeyRequirement>().LastOrDefault();
             var document = context.Document;
-            if (requirement is null || document is null)
-            {
-                return Task.CompletedTask;
-            }
-
             var keys = context.ApplicationServices.GetRequiredService<IOptions<ApiKeyOptions>>().Value;
-            if (requirement.SearchOnly && !keys.RequireForSearch)
+            if (requirement is null || document is null || (requirement.SearchOnly && !keys.RequireForSearch))
             {
+                operation.Security = [new OpenApiSecurityRequirement()];
                 return Task.CompletedTask;
             }
 

@@ -15,21 +15,20 @@ public static class MessagingServiceCollectionExtensions
     /// endpoint retries a failing message <see cref="MessagingOptions.RetryLimit"/> times at
     /// <see cref="MessagingOptions.RetryIntervals"/>, then MassTransit moves it to the endpoint's
     /// <c>_error</c> queue. Endpoints are configured from the registered consumers and named in kebab case
-    /// with the prefix <c>ms2gan-</c> (<c>ItemIngestedConsumer</c> -&gt; <c>ms2gan-item-ingested</c>). The bus
+    /// with the prefix <c>ms2gan-</c> (<c>ItemsIngestedConsumer</c> -&gt; <c>ms2gan-items-ingested</c>). The bus
     /// health check is tagged <see cref="HealthCheckTags.Ready"/>, so it joins <c>/health/ready</c>.
     /// Options are validated when the host starts, before the bus connects.
+    /// The consumers are those every service added so far asked for with <see cref="AddMs2GanConsumers"/>, so a process
+    /// that runs several services (the all-in-one host) has one bus with all of their consumers: call this once, after
+    /// the services.
     /// </summary>
     /// <param name="services">The service collection.</param>
     /// <param name="configuration">The configuration holding the <c>Messaging</c> section.</param>
-    /// <param name="registerConsumers">Registers this service's consumers (and their definitions).</param>
-    public static IServiceCollection AddMs2GanMessaging(
-        this IServiceCollection services,
-        IConfiguration configuration,
-        Action<IBusRegistrationConfigurator> registerConsumers)
+    public static IServiceCollection AddMs2GanMessaging(this IServiceCollection services, IConfiguration configuration)
     {
         ArgumentNullException.ThrowIfNull(services);
         ArgumentNullException.ThrowIfNull(configuration);
-        ArgumentNullException.ThrowIfNull(registerConsumers);
+        var consumers = ConsumerRegistrations(services);
 
         var section = configuration.GetSection(MessagingOptions.SectionName);
         services.AddOptions<MessagingOptions>().Bind(section).ValidateOnStart();
@@ -56,7 +55,10 @@ public static class MessagingServiceCollectionExtensions
                 health.Tags.Add("masstransit");
             });
 
-            registerConsumers(bus);
+            foreach (var register in consumers)
+            {
+                register(bus);
+            }
 
             if (transport == MessagingTransport.RabbitMq)
             {
@@ -85,6 +87,35 @@ public static class MessagingServiceCollectionExtensions
             }
         });
         return services;
+    }
+
+    /// <summary>
+    /// Asks for consumers on the bus <see cref="AddMs2GanMessaging"/> adds later: each service's registration calls this
+    /// with its own consumers (and their definitions).
+    /// </summary>
+    public static IServiceCollection AddMs2GanConsumers(this IServiceCollection services, Action<IBusRegistrationConfigurator> registerConsumers)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        ArgumentNullException.ThrowIfNull(registerConsumers);
+        ConsumerRegistrations(services).Add(registerConsumers);
+        return services;
+    }
+
+    // The consumers asked for so far, kept in the service collection itself (one list per collection).
+    private static List<Action<IBusRegistrationConfigurator>> ConsumerRegistrations(IServiceCollection services)
+    {
+        if (services.FirstOrDefault(d => d.ServiceType == typeof(BusConsumers))?.ImplementationInstance is BusConsumers existing)
+        {
+            return existing.Registrations;
+        }
+        var created = new BusConsumers();
+        services.AddSingleton(created);
+        return created.Registrations;
+    }
+
+    private sealed class BusConsumers
+    {
+        public List<Action<IBusRegistrationConfigurator>> Registrations { get; } = [];
     }
 
     private static void ConfigureCommon(IBusFactoryConfigurator cfg, MessagingOptions options)

@@ -67,9 +67,22 @@ public static class ServiceDefaultsExtensions
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IStartupFilter, ServiceDefaultsStartupFilter>());
 
         services.AddOpenApi(options => options
-            .AddDocumentTransformer((document, _, _) =>
+            .AddDocumentTransformer((document, context, _) =>
             {
                 document.Info.Title = serviceName;
+                // The server the document was read from, without the trailing slash the framework leaves on it.
+                foreach (var server in document.Servers ?? [])
+                {
+                    server.Url = server.Url?.TrimEnd('/');
+                }
+                var tags = context.ApplicationServices.GetRequiredService<IOptions<OpenApiTagDescriptions>>().Value;
+                foreach (var tag in document.Tags ?? new HashSet<Microsoft.OpenApi.OpenApiTag>())
+                {
+                    if (tag.Name is { } name && tags.Descriptions.TryGetValue(name, out var description))
+                    {
+                        tag.Description = description;
+                    }
+                }
                 return Task.CompletedTask;
             })
             .AddApiKeySecurity());

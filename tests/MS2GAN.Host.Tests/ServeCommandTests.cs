@@ -49,4 +49,38 @@ public sealed class ServeCommandTests
         Assert.Equal(HttpStatusCode.Unauthorized, refused.StatusCode);
         Assert.Equal("application/problem+json", refused.Content.Headers.ContentType?.MediaType);
     }
+
+    [Fact]
+    public async Task Serve_with_the_broker_down_exits_with_the_unreachable_code_not_the_bad_input_code()
+    {
+        using var folder = new TempFolder();
+        var model = SyntheticClusters.TrainTinyModel(folder.Combine("seed"), SyntheticClusters.ImageDim, SyntheticClusters.TextDim);
+        // Nothing listens on port 1: the broker is down, the settings themselves are fine.
+        var environment = new Dictionary<string, string>
+        {
+            ["Messaging__Host"] = "127.0.0.1",
+            ["Messaging__Port"] = "1",
+            ["Messaging__Username"] = "ms2gan",
+            ["Messaging__Password"] = "not-a-secret",
+            ["Messaging__StartTimeout"] = "00:00:05",
+        };
+
+        var result = await Ms2GanCli.RunAsync(environment, "serve", "--transport", "rabbitmq", "--model", model, "--data-dir", folder.Combine("data"));
+
+        Assert.True(result.ExitCode == MS2GAN.Host.Cli.CliRunner.Unreachable, result.ToString());
+        Assert.Contains("error: a server the services need could not be reached", result.StandardError, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Serve_with_an_invalid_setting_exits_with_the_bad_input_code_naming_it()
+    {
+        using var folder = new TempFolder();
+        var model = SyntheticClusters.TrainTinyModel(folder.Combine("seed"), SyntheticClusters.ImageDim, SyntheticClusters.TextDim);
+
+        var result = await Ms2GanCli.RunAsync(new Dictionary<string, string> { ["Encoder__BatchSize"] = "0" },
+            "serve", "--model", model, "--data-dir", folder.Combine("data"));
+
+        Assert.True(result.ExitCode == MS2GAN.Host.Cli.CliRunner.BadInput, result.ToString());
+        Assert.Contains("BatchSize", result.StandardError, StringComparison.Ordinal);
+    }
 }

@@ -9,9 +9,9 @@ namespace MS2GAN.Ingest.Tests;
 
 /// <summary>
 /// The ingest service on a test server: a temporary data folder, an API key, the in-memory bus with every
-/// published message recorded, feature dimensions configured and a small batch limit.
+/// published message recorded, a model whose feature widths given features must have, and a small batch limit.
 /// </summary>
-public sealed class IngestApiFactory : WebApplicationFactory<Program>
+public sealed class IngestApiFactory : WebApplicationFactory<IngestService>
 {
     public const string ApiKey = "test-api-key-0123456789";
     public const int ImageFeatureDim = 4;
@@ -70,8 +70,8 @@ public sealed class IngestApiFactory : WebApplicationFactory<Program>
         builder.UseSetting("Pipeline:DataDirectory", _data.Path);
         builder.UseSetting("ApiKeys:Key", ApiKey);
         builder.UseSetting("Messaging:Transport", "InMemory");
-        builder.UseSetting("Ingest:ImageFeatureDim", ImageFeatureDim.ToString(System.Globalization.CultureInfo.InvariantCulture));
-        builder.UseSetting("Ingest:TextFeatureDim", TextFeatureDim.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        // The widths given features must have come from the active model: a tiny one trained for them.
+        builder.UseSetting("Pipeline:ModelDirectory", SyntheticClusters.TrainTinyModel(_data.Combine("seed"), ImageFeatureDim, TextFeatureDim));
         builder.UseSetting("Ingest:MaxBatchLines", MaxBatchLines.ToString(System.Globalization.CultureInfo.InvariantCulture));
         builder.UseSetting("Ingest:MaxTextLength", MaxTextLength.ToString(System.Globalization.CultureInfo.InvariantCulture));
         builder.UseSetting("Ingest:MaxRequestBytes", MaxRequestBytes.ToString(System.Globalization.CultureInfo.InvariantCulture));

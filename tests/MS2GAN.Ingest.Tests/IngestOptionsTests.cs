@@ -14,26 +14,24 @@ public sealed class IngestOptionsTests
         Assert.Equal(10_000, options.MaxTextLength);
         Assert.Equal(20L * 1024 * 1024, options.MaxImageBytes);
         Assert.Equal(40_000_000, options.MaxImagePixels);
-        Assert.Null(options.ImageFeatureDim);
-        Assert.Null(options.TextFeatureDim);
     }
 
     [Fact]
     public void The_service_refuses_to_start_with_invalid_limits()
     {
         using var data = new TempFolder();
-        using var factory = new WebApplicationFactory<Program>().WithWebHostBuilder(builder =>
+        using var factory = new WebApplicationFactory<IngestService>().WithWebHostBuilder(builder =>
         {
             builder.UseSetting("Pipeline:DataDirectory", data.Path);
             builder.UseSetting("ApiKeys:Key", IngestApiFactory.ApiKey);
             builder.UseSetting("Ingest:MaxBatchLines", "0");
-            builder.UseSetting("Ingest:TextFeatureDim", "-3");
+            builder.UseSetting("Ingest:MaxTextLength", "-3");
         });
 
         var exception = Assert.ThrowsAny<Exception>(() => factory.CreateClient());
 
         var message = exception.ToString();
         Assert.Contains("Ingest:MaxBatchLines", message);
-        Assert.Contains("Ingest:TextFeatureDim", message);
+        Assert.Contains("Ingest:MaxTextLength", message);
     }
 }

@@ -14,20 +14,14 @@ public sealed class PublishedMessages : IPublishObserver
 
     public IReadOnlyList<T> Of<T>(Func<T, bool> predicate) => [.. _messages.OfType<T>().Where(predicate)];
 
-    /// <summary>Every item announced, whether alone (ItemIngested) or in a chunk (ItemsIngested), in publish order.</summary>
-    public IReadOnlyList<Contracts.ItemIngested> Ingested(Func<Contracts.ItemIngested, bool> predicate) =>
-        [.. _messages.SelectMany(message => message switch
-        {
-            Contracts.ItemIngested single => [single],
-            Contracts.ItemsIngested chunk => chunk.Items,
-            _ => Array.Empty<Contracts.ItemIngested>(),
-        }).Where(predicate)];
+    /// <summary>Every item announced (in ItemsIngested messages of one or more items), in publish order.</summary>
+    public IReadOnlyList<Contracts.IngestedItem> Ingested(Func<Contracts.IngestedItem, bool> predicate) =>
+        [.. _messages.OfType<Contracts.ItemsIngested>().SelectMany(message => message.Items).Where(predicate)];
 
     public Task PrePublish<T>(PublishContext<T> context)
         where T : class
     {
-        if (context.Message is Contracts.ItemIngested ingested && _failFor.ContainsKey(ingested.ItemId)
-            || context.Message is Contracts.ItemsIngested chunk && chunk.Items.Any(item => _failFor.ContainsKey(item.ItemId))
+        if (context.Message is Contracts.ItemsIngested chunk && chunk.Items.Any(item => _failFor.ContainsKey(item.ItemId))
             || context.Message is Contracts.ItemDeleted deleted && _failFor.ContainsKey(deleted.ItemId))
         {
             throw new InvalidOperationException("the broker is down (test)");

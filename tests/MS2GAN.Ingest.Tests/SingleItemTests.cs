@@ -10,7 +10,7 @@ public sealed class SingleItemTests(IngestApiFactory factory) : IClassFixture<In
     private static string NewId() => "t-" + Guid.NewGuid().ToString("N");
 
     [Fact]
-    public async Task Accepts_a_json_item_records_it_and_publishes_ItemIngested_once()
+    public async Task Accepts_a_json_item_records_it_and_announces_it_once_in_an_ItemsIngested_of_one_item()
     {
         var id = NewId();
         var response = await factory.Client.PostJsonAsync("/v1/items",
@@ -22,7 +22,8 @@ public sealed class SingleItemTests(IngestApiFactory factory) : IClassFixture<In
         Assert.Equal(id, body.GetProperty("id").GetString());
         Assert.Equal("created", body.GetProperty("outcome").GetString());
 
-        var published = Assert.Single(factory.Published.Ingested(m => m.ItemId == id));
+        var message = Assert.Single(factory.Published.Of<ItemsIngested>(m => m.Items.Any(item => item.ItemId == id)));
+        var published = Assert.Single(message.Items);
         Assert.True(published.HasText);
         Assert.True(published.HasTextFeatures);
         Assert.False(published.HasImage);

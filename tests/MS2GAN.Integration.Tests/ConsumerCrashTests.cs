@@ -13,7 +13,7 @@ public sealed class ConsumerCrashTests(FeatureModelFixture model)
     private const int BatchSize = 25;
 
     private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(60);
-    private static readonly string IngestQueue = MessagingOptions.EndpointPrefix + "item-ingested";
+    private static readonly string IngestQueue = MessagingOptions.EndpointPrefix + "items-ingested";
 
     [RabbitMqFact]
     public async Task A_consumer_that_crashes_mid_batch_loses_no_item_and_indexes_each_once()

@@ -38,7 +38,7 @@ public sealed class RedeliveryTests(FeatureModelFixture model)
             TextFeatures = item.TextFeatures,
             ContentHash = contentHash,
         });
-        var message = new ItemIngested(item.Id, contentHash, HasImage: false, HasText: false, HasImageFeatures: true, HasTextFeatures: true, DateTimeOffset.UtcNow);
+        var message = new ItemsIngested([new IngestedItem(item.Id, contentHash, HasImage: false, HasText: false, HasImageFeatures: true, HasTextFeatures: true, DateTimeOffset.UtcNow)]);
         var messageId = NewId.NextGuid();
 
         await using (var scope = host.Services.CreateAsyncScope())

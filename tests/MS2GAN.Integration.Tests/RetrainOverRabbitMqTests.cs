@@ -73,7 +73,9 @@ public sealed class RetrainOverRabbitMqTests(FeatureModelFixture model, ITestOut
 
         await Task.Delay(500);
         var started = Stopwatch.StartNew();
-        using var sent = await host.Client.PostAsJsonAsync("/v1/admin/retrain", new { requestedBy = "integration-test" });
+        // As small as the model it replaces: a retrain starts from the project's defaults, which train a full-size model.
+        using var config = JsonDocument.Parse(SyntheticClusters.TinyConfigJson(10));
+        using var sent = await host.Client.PostAsJsonAsync("/v1/admin/retrain", new { requestedBy = "integration-test", config = config.RootElement });
         Assert.Equal(HttpStatusCode.Accepted, sent.StatusCode);
         var requestId = (await sent.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("requestId").GetString();
         var outcome = await WaitForOutcomeAsync(host, requestId!);

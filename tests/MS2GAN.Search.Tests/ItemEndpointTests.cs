@@ -41,12 +41,13 @@ public sealed class ItemEndpointTests : IAsyncLifetime
         builder.Configuration["ApiKeys:Key"] = ApiKey;
         builder.Configuration["ApiKeys:RequireForSearch"] = "true";
         builder.Configuration["Search:MaxMediaBytes"] = MediaLimit.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        builder.Configuration["Pipeline:DataDirectory"] = _folder.File("data");
         builder.AddServiceDefaults("search");
-        builder.Services.AddSearchService();
+        builder.AddSearchService();
         builder.Services.AddSingleton<IItemStore>(_items);
         builder.Services.AddSingleton<IMediaStore>(_media);
         _app = builder.Build();
-        _app.MapItemEndpoints();
+        _app.MapSearchEndpoints();
         _client = new HttpClient { BaseAddress = await _app.StartOnLoopbackAsync() };
         _client.DefaultRequestHeaders.Add(ApiKeyOptions.HeaderName, ApiKey);
     }

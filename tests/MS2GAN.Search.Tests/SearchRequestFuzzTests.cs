@@ -37,7 +37,7 @@ public sealed class SearchRequestFuzzTests(IndexedCorpusFixture corpus) : IClass
         builder.Configuration["Serilog:MinimumLevel:Default"] = "Fatal";
         builder.Configuration["ApiKeys:Key"] = "fuzz-api-key-0123456789";
         builder.AddServiceDefaults("search");
-        builder.Services.AddSingleton(corpus.Search);
+        corpus.Register(builder.Services);
         _app = builder.Build();
         _app.MapSearchEndpoints();
         await _app.StartAsync();

@@ -116,7 +116,7 @@ public sealed class SearchServiceTests(IndexedCorpusFixture corpus, ITestOutputH
     [Fact]
     public async Task A_query_image_over_the_limit_is_refused_before_it_is_decoded()
     {
-        var limited = new SearchService(corpus.Vectors, corpus.Items, corpus.Media, corpus.Catalog, corpus.Backbones,
+        var limited = new SearchService(corpus.Vectors, corpus.Items, corpus.Catalog, corpus.Vectorizer, corpus.Backbones,
             Microsoft.Extensions.Options.Options.Create(new SearchOptions { MaxImageBytes = 10 }));
         var request = new SearchRequest { Query = new SearchQuery(null, Convert.ToBase64String(new byte[11]), null, null, null) };
         var ex = await Assert.ThrowsAsync<SearchRequestException>(() => limited.SearchAsync(request));

@@ -11,13 +11,14 @@ public sealed class WorkerHostTests
     [Fact]
     public async Task The_defaults_and_the_bus_also_run_on_a_plain_host_without_HTTP()
     {
-        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { EnvironmentName = Environments.Production });
+        var builder = Microsoft.Extensions.Hosting.Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { EnvironmentName = Environments.Production });
         builder.Configuration.AddInMemoryCollection(TestApp.DefaultSettings());
         builder.Configuration["Serilog:WriteTo:0:Name"] = "Debug";
         var inbox = new ProbeInbox();
         builder.Services.AddSingleton(inbox);
         builder.AddServiceDefaults("worker");
-        builder.Services.AddMs2GanMessaging(builder.Configuration, bus => bus.AddConsumer<ProbeConsumer>());
+        builder.Services.AddMs2GanConsumers(bus => bus.AddConsumer<ProbeConsumer>());
+        builder.Services.AddMs2GanMessaging(builder.Configuration);
         using var host = builder.Build();
 
         await host.StartAsync();

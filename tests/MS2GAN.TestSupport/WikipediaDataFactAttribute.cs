@@ -24,17 +24,9 @@ public sealed class WikipediaDataFactAttribute : FactAttribute
     /// <summary>The dataset folder; only call from a test carrying this attribute.</summary>
     public static string RequiredFolder => Folder ?? throw new InvalidOperationException("the Wikipedia data is absent");
 
-    private static string? Find()
-    {
-        // The data sits next to the repository root (../shared/data/wikipedia), so check every ancestor.
-        for (var folder = new DirectoryInfo(AppContext.BaseDirectory); folder is not null; folder = folder.Parent)
-        {
-            var candidate = Path.Combine(folder.FullName, "shared", "data", "wikipedia");
-            if (File.Exists(Path.Combine(candidate, "train_labels.npy")))
-            {
-                return candidate;
-            }
-        }
-        return null;
-    }
+    // The data sits next to the repository root (../shared/data/wikipedia).
+    private static string? Find() =>
+        RepositoryFolder.Above(Path.Combine("shared", "data", "wikipedia", "train_labels.npy")) is { } above
+            ? Path.Combine(above, "shared", "data", "wikipedia")
+            : null;
 }

@@ -3,6 +3,7 @@ using MassTransit.Testing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;
 using MS2GAN.Encoder;
+using MS2GAN.Pipeline;
 using MS2GAN.Features.Backbones;
 using MS2GAN.Features.Onnx;
 using MS2GAN.Model.Inference;
@@ -36,8 +37,11 @@ public sealed class LifecycleWorld : IAsyncDisposable
         Registry = new ModelRegistry(_folder.File("models"));
         Catalog = new ModelCatalog(Registry, _sessions, seedModel);
         Backbones = new BackboneSet(_sessions);
-        Encoder = new ItemEncoder(Items, Media, Vectors, Catalog, Backbones, NullLogger<ItemEncoder>.Instance);
-        Search = new SearchService(Vectors, Items, Media, Catalog, Backbones);
+        Vectorizer = new ItemVectorizer(Media, Backbones);
+        Metrics = new ServiceCollection().AddMs2GanMetrics().BuildServiceProvider().GetRequiredService<Ms2GanMetrics>();
+        Encoder = new ItemEncoder(Items, Vectors, Catalog, Vectorizer, Metrics, Microsoft.Extensions.Options.Options.Create(new EncoderOptions()),
+            NullLogger<ItemEncoder>.Instance);
+        Search = new SearchService(Vectors, Items, Catalog, Vectorizer, Backbones);
         Options = options;
         _bus = new ServiceCollection().AddMassTransitTestHarness().BuildServiceProvider(true);
         Harness = _bus.GetRequiredService<ITestHarness>();
@@ -53,6 +57,8 @@ public sealed class LifecycleWorld : IAsyncDisposable
     public ModelRegistry Registry { get; }
     public ModelCatalog Catalog { get; }
     public BackboneSet Backbones { get; }
+    public ItemVectorizer Vectorizer { get; }
+    public Ms2GanMetrics Metrics { get; }
     public ItemEncoder Encoder { get; }
     public SearchService Search { get; }
     public LifecycleOptions Options { get; }
@@ -70,14 +76,15 @@ public sealed class LifecycleWorld : IAsyncDisposable
     {
         var world = new LifecycleWorld(seedModel, options ?? new LifecycleOptions(), wrapItems, vectorStore);
         await world.Harness.Start();
+        // What the trainer does when it starts: the active index behind the search alias.
+        await world.Lifecycle.ServeActiveIndexAsync(default);
         await world.AddItemsAsync("item", perClass, seed: 5);
         return world;
     }
 
     /// <summary>A new reindexer over this world's stores (a restarted trainer).</summary>
     public Reindexer NewReindexer() =>
-        new(Items, Vectors, Catalog, Harness.Bus, Microsoft.Extensions.Options.Options.Create(Options),
-            new ServiceCollection().AddMs2GanMetrics().BuildServiceProvider().GetRequiredService<Ms2GanMetrics>(), NullLogger<Reindexer>.Instance);
+        new(Items, Vectors, Catalog, Vectorizer, Harness.Bus, Microsoft.Extensions.Options.Options.Create(Options), Metrics, NullLogger<Reindexer>.Instance);
 
     /// <summary>Records labelled items (ids <c>{prefix}-0000</c> and up) and indexes them through the encoder.</summary>
     public async Task<IReadOnlyList<string>> AddItemsAsync(string prefix, int perClass, int seed)

@@ -53,6 +53,28 @@ public abstract class ModelLifecycleSuite(TinyModelFixture model, Xunit.Abstract
     }
 
     [StoreFact]
+    public async Task After_three_promotions_the_catalog_holds_at_most_the_active_and_the_previous_versions()
+    {
+        await using var world = await StartAsync();
+        var versions = new List<string> { world.Catalog.Active.Version };
+        for (var i = 0; i < 3; i++)
+        {
+            // Tolerance 1 promotes whatever the candidate scores: this is about what stays loaded, not about quality.
+            var outcome = await world.Lifecycle.RetrainAsync(new RetrainModel("test", Epochs: 2, Tolerance: 1), default);
+            Assert.True(outcome.Result == "promoted", $"{outcome.Result}: {outcome.Reason}");
+            versions.Add(world.Catalog.Active.Version);
+            Assert.All(await world.AnswersAsync(), answer => Assert.Equal(versions[^1], answer.Version));
+        }
+
+        var state = world.Registry.Read();
+        Assert.Equal(versions[^1], state.Active);
+        Assert.Equal(versions[^2], state.Previous!.Version);
+        Assert.Subset(new HashSet<string> { versions[^1], versions[^2] }, world.Catalog.Loaded.ToHashSet());
+        Assert.Contains(versions[^1], world.Catalog.Loaded);
+        Assert.All(versions.Take(2), old => Assert.Equal(ModelStage.Retired, state.Find(old)!.Stage));
+    }
+
+    [StoreFact]
     public async Task A_worse_candidate_is_rejected_with_its_figures_and_nothing_changes()
     {
         await using var world = await StartAsync(options: Gate);

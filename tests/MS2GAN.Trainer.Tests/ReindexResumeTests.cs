@@ -26,7 +26,7 @@ public sealed class ReindexResumeTests(TinyModelFixture model)
         var before = await world.AnswersAsync("item");
 
         // The trainer "dies" reading the fourth page: three pages (48 items) are written and checkpointed.
-        var crashed = await world.Lifecycle.RetrainAsync(new RetrainModel("test"), default);
+        var crashed = await world.Lifecycle.RetrainAsync(new RetrainModel("test", ConfigJson: SyntheticClusters.TinyConfigJson(15)), default);
         Assert.Equal("failed", crashed.Result);
         Assert.Contains("simulated crash", crashed.Reason);
         var interrupted = world.Registry.Read().Reindex;
@@ -83,7 +83,7 @@ public sealed class ReindexResumeTests(TinyModelFixture model)
             }));
         racing = world;
 
-        var outcome = await world.Lifecycle.RetrainAsync(new RetrainModel("test"), default);
+        var outcome = await world.Lifecycle.RetrainAsync(new RetrainModel("test", ConfigJson: SyntheticClusters.TinyConfigJson(15)), default);
 
         Assert.True(outcome.Result == "promoted", outcome.Reason);
         var all = await world.Vectors.SearchAsync(ModelCatalog.Alias, AllOf(world, null));

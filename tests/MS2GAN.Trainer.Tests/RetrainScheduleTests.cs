@@ -4,7 +4,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using MS2GAN.Contracts;
-using MS2GAN.ServiceDefaults.Pipeline;
+using MS2GAN.Pipeline;
 
 namespace MS2GAN.Trainer.Tests;
 
@@ -17,9 +17,7 @@ public sealed class RetrainScheduleTests(TinyModelFixture model)
     {
         using var folder = new TempFolder();
         var builder = Builder(folder, "0/1 * * * * ?");
-        builder.Services.AddMs2GanStorage(builder.Configuration);
-        builder.Services.AddMs2GanModel(builder.Configuration);
-        builder.Services.AddTrainerService(builder.Configuration);
+        builder.AddTrainerService();
         // The first firing comes within a second on a quiet machine; on a loaded one the start and the scheduler's thread
         // can lag for seconds, and the harness (whose idle limit is fixed when it starts) would stop waiting too soon.
         builder.Services.AddMassTransitTestHarness(x => x.SetTestTimeouts(TimeSpan.FromSeconds(60), TimeSpan.FromSeconds(60)));
@@ -43,7 +41,7 @@ public sealed class RetrainScheduleTests(TinyModelFixture model)
     {
         using var folder = new TempFolder();
         var builder = Builder(folder, "every sunday");
-        builder.Services.AddTrainerService(builder.Configuration);
+        builder.AddTrainerService();
         using var host = builder.Build();
 
         var error = Assert.Throws<Microsoft.Extensions.Options.OptionsValidationException>(
@@ -54,7 +52,7 @@ public sealed class RetrainScheduleTests(TinyModelFixture model)
 
     private HostApplicationBuilder Builder(TempFolder folder, string schedule)
     {
-        var builder = Host.CreateApplicationBuilder();
+        var builder = Microsoft.Extensions.Hosting.Host.CreateApplicationBuilder();
         builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
         {
             ["Pipeline:DataDirectory"] = folder.Path,

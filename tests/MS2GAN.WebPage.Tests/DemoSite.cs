@@ -34,8 +34,8 @@ public sealed class DemoSite : IAsyncLifetime
     public async Task InitializeAsync()
     {
         var started = System.Diagnostics.Stopwatch.StartNew();
-        var settings = new ServeSettings(_folder.Path, null, "http://127.0.0.1:0", "inmemory", Demo: false, PerClass);
-        var model = ServeCommand.PrepareModel(settings, NullLoggerFactory.Instance);
+        var settings = new ServeSettings(_folder.Path, null, "http://127.0.0.1:0", "inmemory", Demo: true, PerClass);
+        var model = ServeCommand.PrepareModel(settings, NullLoggerFactory.Instance)!;
         (_app, Address) = await InProcessServe.StartAsync(_folder.Path, model, "inmemory", Guid.NewGuid().ToString("N"),
             [new("Search:MaxImageBytes", MaxImageBytes.ToString(System.Globalization.CultureInfo.InvariantCulture))]);
         await DemoIngestion.IngestAndWaitAsync(_app.Services, DemoDirectory, NullLogger.Instance, CancellationToken.None);

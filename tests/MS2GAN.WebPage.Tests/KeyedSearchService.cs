@@ -40,7 +40,6 @@ public sealed class KeyedSearchService : IAsyncDisposable
         var app = builder.Build();
         app.MapServiceDefaults();
         app.MapSearchEndpoints();
-        app.MapWebPage();
         return new KeyedSearchService(app, await app.StartOnLoopbackAsync());
     }
 

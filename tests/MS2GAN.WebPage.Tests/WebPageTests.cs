@@ -191,6 +191,43 @@ public sealed class WebPageTests(DemoSite site, ITestOutputHelper output) : ICla
     }
 
     [ChromiumFact]
+    public void The_status_view_fits_its_cards_at_1280_to_1400_pixels()
+    {
+        // Widths where the cards sit two to a row and long version and index ids ran past their edges.
+        foreach (var width in new[] { 1280, 1340, 1400 })
+        {
+            Browser.Driver.Manage().Window.Size = new System.Drawing.Size(width, 1000);
+            Browser.Open(new Uri(site.Address, $"/ui/?w={width}#status"));
+            Browser.Until(() => Browser.Counter("statusRefreshes") >= 1 && Browser.Find("#status-metrics").Text.Length > 0, "the status view");
+
+            var overflowing = (System.Collections.ObjectModel.ReadOnlyCollection<object>)((IJavaScriptExecutor)Browser.Driver).ExecuteScript("""
+                const out = [];
+                for (const card of document.querySelectorAll("#status-view .panels > section")) {
+                  const edge = card.getBoundingClientRect();
+                  if (card.scrollWidth > card.clientWidth + 1) out.push(`${card.querySelector("h2").textContent}: scrolls ${card.scrollWidth} > ${card.clientWidth}`);
+                  for (const el of card.querySelectorAll("*")) {
+                    const box = el.getBoundingClientRect();
+                    if (box.width > 0 && el.scrollWidth > el.clientWidth + 1 && getComputedStyle(el).display !== "inline") {
+                      out.push(`${card.querySelector("h2").textContent}: <${el.tagName.toLowerCase()}> "${el.textContent.slice(0, 30)}" is wider (${el.scrollWidth}) than its box (${el.clientWidth})`);
+                    }
+                    if (box.width > 0 && (box.right > edge.right + 1 || box.left < edge.left - 1)) {
+                      out.push(`${card.querySelector("h2").textContent}: <${el.tagName.toLowerCase()}> ${Math.round(box.left)}..${Math.round(box.right)} outside ${Math.round(edge.left)}..${Math.round(edge.right)}`);
+                    }
+                  }
+                }
+                return out;
+                """)!;
+            Assert.True(overflowing.Count == 0, $"at {width} px: {string.Join("; ", overflowing)}");
+            if (width == 1280)
+            {
+                var screenshot = Path.Combine(RepositoryFolder.Artifacts("web"), "status-view.png");
+                Browser.Screenshot(screenshot);
+                output.WriteLine($"screenshot: {screenshot}");
+            }
+        }
+    }
+
+    [ChromiumFact]
     public async Task With_search_behind_the_key_the_page_asks_for_it_once_and_shows_images_with_it()
     {
         const string Key = "web-page-test-key-0123456789";

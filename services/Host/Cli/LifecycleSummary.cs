@@ -29,7 +29,7 @@ public static class LifecycleSummary
 
     /// <summary>A reindex in progress: which version, items done of all, rate and ETA.</summary>
     public static string Reindex(ReindexStatus reindex) =>
-        $"{reindex.Kind} to {reindex.Version} (serving {reindex.FromVersion}): {reindex.Done}/{reindex.Total} items, " +
+        $"{reindex.Kind} to {reindex.Version} (serving {reindex.FromVersion ?? "nothing yet"}): {reindex.Done}/{reindex.Total} items, " +
         $"{reindex.ItemsPerSecond:F1} items/s, ETA {Eta(reindex.RemainingSeconds)}";
 
     /// <summary>The same, short enough to sit beside a progress bar in an 80-column terminal.</summary>

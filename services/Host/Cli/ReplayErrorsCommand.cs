@@ -15,7 +15,6 @@ public static class ReplayErrorsCommand
     public static readonly IReadOnlyList<string> PipelineQueues =
     [
         MessagingOptions.EndpointPrefix + "items-ingested",
-        MessagingOptions.EndpointPrefix + "item-ingested",
         MessagingOptions.EndpointPrefix + "item-deleted",
         MessagingOptions.EndpointPrefix + "retrain-model",
         MessagingOptions.EndpointPrefix + "rollback-model",

@@ -1,4 +1,4 @@
-using MS2GAN.ServiceDefaults.Pipeline;
+using MS2GAN.Pipeline;
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;

@@ -28,7 +28,7 @@
   }
 
   function showMetrics(metrics) {
-    const rows = [["mAP", "image→text", "text→image", "average"]];
+    const rows = [["mAP", "image → text", "text → image", "mean"]];
     for (const [split, report] of [["validation", metrics.validation], ["test", metrics.test]]) {
       for (const kind of report ? ["joint", "shared", "specific"] : []) {
         const m = report[kind];

@@ -18,6 +18,26 @@ public sealed record FeatureSpace(string ImageFeatures, int ImageDim, string Tex
         _ => throw new ArgumentException($"unknown modality {modality}", nameof(modality)),
     };
 
+    /// <summary>
+    /// Why <paramref name="features"/> of <paramref name="modality"/> cannot be encoded by a model of this space (the wrong
+    /// width, or a value that is not a finite number); null when they can. The one rule for base features wherever they
+    /// come from: given at ingest, stored with an item, or sent with a query.
+    /// </summary>
+    public string? Problem(string modality, ReadOnlySpan<float> features) => Mismatch(modality, features.Length) ?? NonFinite(modality, features);
+
+    /// <summary>Why <paramref name="features"/> cannot be base features of any model (a value that is not a finite number); null when they can.</summary>
+    public static string? NonFinite(string modality, ReadOnlySpan<float> features)
+    {
+        for (var i = 0; i < features.Length; i++)
+        {
+            if (!float.IsFinite(features[i]))
+            {
+                return $"{modality} features[{i}] is {features[i]}; features must be finite numbers";
+            }
+        }
+        return null;
+    }
+
     /// <summary>Why features of the given modality and width do not fit this space; null when they fit.</summary>
     public string? Mismatch(string modality, int dim)
     {

@@ -15,8 +15,8 @@ public sealed record ReindexState
     /// <summary>The physical index being built.</summary>
     public required string IndexName { get; init; }
 
-    /// <summary>The version active when the reindex started (served until the alias is swapped).</summary>
-    public required string FromVersion { get; init; }
+    /// <summary>The version active when the reindex started (served until the alias is swapped); null for the first model.</summary>
+    public string? FromVersion { get; init; }
 
     /// <summary>Who asked for it.</summary>
     public string? RequestedBy { get; init; }

@@ -60,22 +60,4 @@ public sealed record ItemRecord
 
     /// <summary>When the item's content or state last changed.</summary>
     public DateTimeOffset UpdatedAt { get; init; }
-
-    /// <summary>
-    /// The base features of <paramref name="modality"/> ("image" or "text") when a model of feature space
-    /// <paramref name="space"/> and width <paramref name="dim"/> can use them as they are: given with the item (no space
-    /// name) or cached from that space, of that width, all finite. Null otherwise (missing, another extractor's, damaged).
-    /// </summary>
-    public float[]? CachedFeatures(string modality, string space, int dim)
-    {
-        var (features, cachedSpace) = modality switch
-        {
-            "image" => (ImageFeatures, ImageFeatureSpace),
-            "text" => (TextFeatures, TextFeatureSpace),
-            _ => throw new ArgumentException($"unknown modality {modality}", nameof(modality)),
-        };
-        return features is not null && features.Length == dim && (cachedSpace is null || cachedSpace == space) && features.All(float.IsFinite)
-            ? features
-            : null;
-    }
 }

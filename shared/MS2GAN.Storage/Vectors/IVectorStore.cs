@@ -2,7 +2,7 @@ namespace MS2GAN.Storage.Vectors;
 
 /// <summary>
 /// Vector indexes of (specific, shared) vector pairs with query-time weighting, filters and aliases.
-/// Implemented by the embedded store and (later) Elasticsearch; both pass the same conformance tests.
+/// Implemented by the embedded store and by Elasticsearch; both pass the same conformance tests.
 /// </summary>
 public interface IVectorStore
 {

@@ -36,7 +36,7 @@ public sealed class ElasticsearchItemRequestTests
     [Fact]
     public void The_embedded_items_template_is_the_file_in_infra()
     {
-        var file = RepositoryFiles.Find(Path.Combine("infra", "elasticsearch", "items-index-template.json"));
+        var file = RepositoryFolder.File(Path.Combine("infra", "elasticsearch", "items-index-template.json"));
         using var stream = typeof(ElasticsearchItemStore).Assembly.GetManifestResourceStream(IndexTemplate.Items)!;
         using var reader = new StreamReader(stream);
 

@@ -157,7 +157,7 @@ public sealed class ElasticsearchIndexRequestTests
     [Fact]
     public void The_template_file_under_infra_is_the_embedded_one()
     {
-        var repositoryFile = RepositoryFiles.Find(Path.Combine("infra", "elasticsearch", "vector-index-template.json"));
+        var repositoryFile = RepositoryFolder.File(Path.Combine("infra", "elasticsearch", "vector-index-template.json"));
         using var stream = typeof(ElasticsearchVectorStore).Assembly.GetManifestResourceStream("MS2GAN.Storage.Elasticsearch.vector-index-template.json");
         Assert.NotNull(stream);
         Assert.True(JsonNode.DeepEquals(JsonNode.Parse(File.ReadAllText(repositoryFile)), JsonNode.Parse(stream)));
