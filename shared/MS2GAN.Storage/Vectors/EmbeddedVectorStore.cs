@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Text.Json;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
+using MS2GAN.Storage.Vectors.Embedded;
 
 namespace MS2GAN.Storage.Vectors;
 

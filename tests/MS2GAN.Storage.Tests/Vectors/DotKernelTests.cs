@@ -1,4 +1,4 @@
-using MS2GAN.Storage.Vectors;
+using MS2GAN.Storage.Vectors.Embedded;
 
 namespace MS2GAN.Storage.Tests.Vectors;
 

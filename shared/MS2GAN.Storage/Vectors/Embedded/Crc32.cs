@@ -1,6 +1,6 @@
 using System.Buffers.Binary;
 
-namespace MS2GAN.Storage.Vectors;
+namespace MS2GAN.Storage.Vectors.Embedded;
 
 /// <summary>
 /// CRC-32 (IEEE 802.3) for log and snapshot frames; System.IO.Hashing is not referenced. Slicing-by-8: eight

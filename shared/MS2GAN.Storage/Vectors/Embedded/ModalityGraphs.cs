@@ -1,7 +1,7 @@
 using System.Text.Json;
 using Microsoft.Extensions.Logging;
 
-namespace MS2GAN.Storage.Vectors;
+namespace MS2GAN.Storage.Vectors.Embedded;
 
 /// <summary>
 /// The HNSW graphs of one index, one per modality (image records in one graph, text records in the other), saved

@@ -1,4 +1,4 @@
-namespace MS2GAN.Storage.Vectors;
+namespace MS2GAN.Storage.Vectors.Embedded;
 
 /// <summary>The target, label, metadata and exclusion filters of a query, checked per record before scoring.</summary>
 internal sealed class SlotFilter(VectorQuery query)

@@ -2,7 +2,7 @@ using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
 
-namespace MS2GAN.Storage.Vectors;
+namespace MS2GAN.Storage.Vectors.Embedded;
 
 /// <summary>
 /// Dot products of a stored row with one query or with four at once. The four-query form loads each piece of

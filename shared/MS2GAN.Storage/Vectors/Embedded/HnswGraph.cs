@@ -1,7 +1,7 @@
 using Cloud.Unum.USearch;
 using Microsoft.Extensions.Logging;
 
-namespace MS2GAN.Storage.Vectors;
+namespace MS2GAN.Storage.Vectors.Embedded;
 
 /// <summary>
 /// The USearch HNSW graph of one modality of an index (see <see cref="ModalityGraphs"/>), over joint vectors [S ; C]

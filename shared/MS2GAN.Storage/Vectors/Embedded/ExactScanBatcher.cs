@@ -1,6 +1,6 @@
 using System.Diagnostics;
 
-namespace MS2GAN.Storage.Vectors;
+namespace MS2GAN.Storage.Vectors.Embedded;
 
 /// <summary>
 /// Lets concurrent exact searches of one index share a scan. The first query to arrive scans alone; queries

@@ -1,4 +1,4 @@
-namespace MS2GAN.Storage.Vectors;
+namespace MS2GAN.Storage.Vectors.Embedded;
 
 /// <summary>Keeps the best <c>capacity</c> candidates in a bounded heap whose root is the worst kept one.</summary>
 internal sealed class TopKCollector

@@ -1,0 +1,384 @@
+using System.Numerics.Tensors;
+using Microsoft.Extensions.Logging;
+
+namespace MS2GAN.Storage.Vectors.Embedded;
+
+/// <summary>
+/// One physical index of <see cref="EmbeddedVectorStore"/>: it coordinates the rows in memory (<see cref="SlotTable"/>),
+/// their files (<see cref="IndexPersistence"/>: write-ahead log and snapshot), the exact scan (<see cref="ExactScanner"/>,
+/// shared by concurrent callers through <see cref="ExactScanBatcher"/>) and, in HNSW mode, the graphs built in the
+/// background (<see cref="ModalityGraphs"/>). Writers are serialised by a gate and log before they apply; readers and
+/// the writers' apply step share a reader/writer lock.
+/// </summary>
+internal sealed class VectorIndex : IDisposable
+{
+    public const string DefinitionFile = "index.json";
+
+    private readonly ReaderWriterLockSlim _lock = new();
+    private readonly SemaphoreSlim _writeGate = new(1, 1);
+    private readonly ExactScanBatcher _scans;
+    private readonly EmbeddedVectorStoreOptions _options;
+    private readonly ILogger _logger;
+    private readonly SlotTable _table;
+    private readonly ExactScanner _scanner;
+    private IndexPersistence _files;
+    private long _lastSeq;
+    private ModalityGraphs? _graphs;
+    private bool _disposed;
+
+    private VectorIndex(IndexDefinition definition, string directory, EmbeddedVectorStoreOptions options, ILogger logger)
+    {
+        Definition = definition;
+        Directory = directory;
+        _options = options;
+        _logger = logger;
+        _table = new SlotTable(definition.SpecificDim, definition.SharedDim);
+        _scanner = new ExactScanner(_table);
+        _scans = new ExactScanBatcher(ScanBatch);
+        _files = null!;
+    }
+
+    public IndexDefinition Definition { get; }
+
+    public string Directory { get; }
+
+    public long Count
+    {
+        get
+        {
+            _lock.EnterReadLock();
+            try
+            {
+                ThrowIfDisposed();
+                return _table.Count;
+            }
+            finally
+            {
+                _lock.ExitReadLock();
+            }
+        }
+    }
+
+    /// <summary>Opens (or initialises) the index in <paramref name="directory"/>: snapshot, then log replay, then graphs.</summary>
+    public static VectorIndex Open(IndexDefinition definition, string directory, EmbeddedVectorStoreOptions options, ILogger logger)
+    {
+        var index = new VectorIndex(definition, directory, options, logger);
+        index._files = IndexPersistence.Open(definition.Name, directory, index._table, logger);
+        index._lastSeq = index._files.LoadedSeq;
+        if (options.Mode == VectorSearchMode.Hnsw)
+        {
+            index._graphs = ModalityGraphs.Open(
+                definition.Name, directory, definition.SpecificDim + definition.SharedDim, options, index.ReadJoint,
+                index._table.Modalities, index._table.Seqs, index._table.SlotCount, logger);
+        }
+
+        return index;
+    }
+
+    public async Task UpsertAsync(IReadOnlyList<VectorRecord> records, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(records);
+        var prepared = new PreparedRecord[records.Count];
+        for (var i = 0; i < records.Count; i++)
+        {
+            prepared[i] = PreparedRecord.From(records[i], _table.SpecificDim, _table.SharedDim);
+        }
+
+        if (prepared.Length == 0)
+        {
+            return;
+        }
+
+        await _writeGate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            ThrowIfDisposed();
+            var seq = _lastSeq + 1;
+            _files.AppendUpsert(seq, prepared);
+            _lock.EnterWriteLock();
+            try
+            {
+                foreach (var record in prepared)
+                {
+                    var slot = _table.Upsert(record, seq);
+                    _graphs?.MarkDirty(slot, record.Modality);
+                }
+
+                _lastSeq = seq;
+            }
+            finally
+            {
+                _lock.ExitWriteLock();
+            }
+
+            _graphs?.Kick();
+            CompactIfNeeded();
+        }
+        finally
+        {
+            _writeGate.Release();
+        }
+    }
+
+    public async Task<int> DeleteItemAsync(string itemId, CancellationToken cancellationToken)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(itemId);
+        await _writeGate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            ThrowIfDisposed();
+            if (!_table.ContainsItem(itemId))
+            {
+                return 0;
+            }
+
+            var seq = _lastSeq + 1;
+            _files.AppendDelete(seq, itemId);
+            int removed;
+            _lock.EnterWriteLock();
+            try
+            {
+                removed = _table.Delete(itemId, (slot, modality) => _graphs?.MarkDirty(slot, modality));
+                _lastSeq = seq;
+            }
+            finally
+            {
+                _lock.ExitWriteLock();
+            }
+
+            _graphs?.Kick();
+            CompactIfNeeded();
+            return removed;
+        }
+        finally
+        {
+            _writeGate.Release();
+        }
+    }
+
+    public Task<IReadOnlyList<VectorHit>> SearchAsync(VectorQuery query, CancellationToken cancellationToken)
+    {
+        var scan = PrepareScan(query);
+        _lock.EnterReadLock();
+        try
+        {
+            ThrowIfDisposed();
+            if (TrySearchGraph(query, scan.Qs, scan.Qc, scan.Filter, scan.Need, _table.Order, cancellationToken) is { } ranked)
+            {
+                return Task.FromResult<IReadOnlyList<VectorHit>>(_table.ToHits(query, ranked));
+            }
+        }
+        finally
+        {
+            _lock.ExitReadLock();
+        }
+
+        cancellationToken.ThrowIfCancellationRequested();
+        return _scans.RunAsync(scan);
+    }
+
+    /// <summary>Exact answers to several queries from one pass over the rows, whatever the load (for tests).</summary>
+    internal IReadOnlyList<VectorHit>[] ScanTogether(IReadOnlyList<VectorQuery> queries)
+    {
+        var batch = queries.Select(PrepareScan).ToArray();
+        ScanBatch(batch);
+        return [.. batch.Select(scan => scan.Result.GetAwaiter().GetResult())];
+    }
+
+    /// <summary>Waits for the HNSW graph; true when searches of this index may now use it.</summary>
+    public async Task<bool> WaitForGraphAsync(CancellationToken cancellationToken)
+    {
+        if (_graphs is null)
+        {
+            return false;
+        }
+
+        await _graphs.WaitCaughtUpAsync(cancellationToken).ConfigureAwait(false);
+        return Count >= _options.HnswThreshold;
+    }
+
+    public void Dispose()
+    {
+        _writeGate.Wait();
+        try
+        {
+            // A snapshot being written in the background finishes first; if it failed, the old log is still there.
+            _files.WaitForCompaction();
+            _lock.EnterWriteLock();
+            try
+            {
+                if (_disposed)
+                {
+                    return;
+                }
+
+                _disposed = true;
+            }
+            finally
+            {
+                _lock.ExitWriteLock();
+            }
+
+            if (_graphs is not null)
+            {
+                SaveGraph();
+                _graphs.Dispose();
+            }
+
+            _files.Dispose();
+        }
+        finally
+        {
+            _writeGate.Release();
+        }
+    }
+
+    private void ThrowIfDisposed()
+    {
+        if (_disposed)
+        {
+            throw new VectorIndexNotFoundException(Definition.Name);
+        }
+    }
+
+    private ExactScan PrepareScan(VectorQuery query)
+    {
+        VectorRecordValidation.ValidateQuery(query);
+        return new ExactScan(
+            query,
+            VectorRecordValidation.NormalisedQuery(query.Specific, _table.SpecificDim, query.SpecificWeight, "specific"),
+            VectorRecordValidation.NormalisedQuery(query.Shared, _table.SharedDim, query.SharedWeight, "shared"),
+            new SlotFilter(query),
+            query.K + query.Offset);
+    }
+
+    /// <summary>One pass over the rows for a batch of queries (see <see cref="ExactScanBatcher"/>); answers each of them.</summary>
+    private void ScanBatch(ExactScan[] batch)
+    {
+        _lock.EnterReadLock();
+        try
+        {
+            ThrowIfDisposed();
+            var ranked = _scanner.Scan(batch);
+            for (var q = 0; q < batch.Length; q++)
+            {
+                batch[q].Complete(_table.ToHits(batch[q].Query, ranked[q]));
+            }
+        }
+        finally
+        {
+            _lock.ExitReadLock();
+        }
+    }
+
+    /// <summary>
+    /// HNSW search of the target modality's graph (both graphs for "any") with over-fetch and post-filter (the
+    /// wrapper has no filtered search). Null means "use the exact scan": no graph, below the threshold, graphs behind
+    /// the arrays, or labels and metadata too selective to fill k. The caller holds the read lock.
+    /// </summary>
+    private List<ScoredSlot>? TrySearchGraph(
+        VectorQuery query, float[] qs, float[] qc, SlotFilter filter, int need, HitOrder order, CancellationToken ct)
+    {
+        var live = _table.Count;
+        if (_graphs is null || live < _options.HnswThreshold || live == 0 || !_graphs.IsCaughtUp)
+        {
+            return null;
+        }
+
+        var joint = new float[_table.SpecificDim + _table.SharedDim];
+        TensorPrimitives.Multiply(qs, (float)query.SpecificWeight, joint.AsSpan(0, _table.SpecificDim));
+        TensorPrimitives.Multiply(qc, (float)query.SharedWeight, joint.AsSpan(_table.SpecificDim));
+        var target = VectorRecordValidation.ModalityCode(query.Target);
+        // The wrapper has no per-query ef: asking for more candidates widens the search (ef = max(ef, count)), so
+        // fetching HnswExpansionSearch candidates searches with that ef; the exact re-score fixes their order.
+        // The graph already holds only the target modality, so only labels, metadata and the excluded item discard.
+        var wanted = (need * (filter.IsSelective ? 8L : 1L)) + (query.ExcludeItemId is null ? 0 : 1);
+        var fetch = (int)Math.Min(live, Math.Max(wanted, _options.HnswExpansionSearch));
+        for (var round = 0; round < 4; round++)
+        {
+            ct.ThrowIfCancellationRequested();
+            var collector = new TopKCollector(need, order);
+            if (_graphs.Search(target, joint, fetch, out var exhausted) is not { } keys)
+            {
+                return null;
+            }
+
+            foreach (var key in keys)
+            {
+                var slot = (int)key;
+                if (_table.Matches(slot, filter))
+                {
+                    collector.Offer(_scanner.Score(slot, query.SpecificWeight, query.SharedWeight, qs, qc), slot);
+                }
+            }
+
+            if (collector.Count >= need)
+            {
+                return TopKCollector.Merge([collector], order);
+            }
+
+            if (exhausted || fetch >= live)
+            {
+                break;
+            }
+
+            fetch = (int)Math.Min(live, fetch * 8L);
+        }
+
+        return null;
+    }
+
+    /// <summary>Joint [S ; C] vectors of the slots, null for a slot that is not a live record of <paramref name="modality"/>.</summary>
+    private float[]?[] ReadJoint(int[] slots, byte modality)
+    {
+        var result = new float[]?[slots.Length];
+        _lock.EnterReadLock();
+        try
+        {
+            for (var i = 0; i < slots.Length; i++)
+            {
+                result[i] = _table.Joint(slots[i], modality);
+            }
+        }
+        finally
+        {
+            _lock.ExitReadLock();
+        }
+
+        return result;
+    }
+
+    private void CompactIfNeeded() => _files.CompactIfNeeded(_options.CompactAfterLogBytes, CaptureTable, SaveGraph);
+
+    private TableSnapshot CaptureTable()
+    {
+        _lock.EnterReadLock();
+        try
+        {
+            return _table.Capture(_lastSeq);
+        }
+        finally
+        {
+            _lock.ExitReadLock();
+        }
+    }
+
+    private void SaveGraph()
+    {
+        if (_graphs is null)
+        {
+            return;
+        }
+
+        _lock.EnterReadLock();
+        try
+        {
+            // Under the read lock no write lands between reading the sequence and saving the graphs it describes.
+            _graphs.Save(_lastSeq);
+        }
+        finally
+        {
+            _lock.ExitReadLock();
+        }
+    }
+}
