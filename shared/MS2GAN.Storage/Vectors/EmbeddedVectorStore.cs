@@ -213,6 +213,9 @@ public sealed class EmbeddedVectorStore : IVectorStore, IDisposable, IAsyncDispo
     public Task<bool> WaitForGraphAsync(string indexOrAlias, CancellationToken cancellationToken = default) =>
         Resolve(indexOrAlias).WaitForGraphAsync(cancellationToken);
 
+    /// <summary>The state of an index's HNSW graphs (null in exact mode), for benchmarks and tests.</summary>
+    internal GraphStats? GraphStats(string indexOrAlias) => Resolve(indexOrAlias).GraphStats();
+
     /// <summary>Closes every index (saving HNSW graphs) and releases the files.</summary>
     public void Dispose()
     {

@@ -18,6 +18,8 @@ internal sealed class SlotTable
     private string[][] _labels = [];
     private IReadOnlyDictionary<string, string>[] _metadata = [];
     private long[] _seqs = [];
+    private readonly Dictionary<string, HashSet<int>> _labelSlots = new(StringComparer.Ordinal);
+    private readonly int[] _liveByModality = new int[3];
 
     public SlotTable(int specificDim, int sharedDim)
     {
@@ -31,6 +33,9 @@ internal sealed class SlotTable
 
     /// <summary>Live records.</summary>
     public int Count => _slots.Count;
+
+    /// <summary>Live records of a modality (1 image, 2 text; 0 counts both).</summary>
+    public int CountOf(byte modality) => modality == 0 ? _slots.Count : _liveByModality[modality];
 
     /// <summary>Slots in use or freed (one past the highest slot ever written): the range a scan covers.</summary>
     public int SlotCount { get; private set; }
@@ -80,7 +85,23 @@ internal sealed class SlotTable
             slot = AllocateSlot();
         }
 
+        if (_modalities[slot] != 0)
+        {
+            Unindex(slot);
+        }
+
         _slots[key] = slot;
+        _liveByModality[record.Modality]++;
+        foreach (var label in record.Labels)
+        {
+            if (!_labelSlots.TryGetValue(label, out var slots))
+            {
+                _labelSlots[label] = slots = [];
+            }
+
+            slots.Add(slot);
+        }
+
         record.Specific.CopyTo(_specific.AsSpan(slot * SpecificDim, SpecificDim));
         record.Shared.CopyTo(_shared.AsSpan(slot * SharedDim, SharedDim));
         _itemIds[slot] = record.ItemId;
@@ -99,6 +120,7 @@ internal sealed class SlotTable
         {
             if (_slots.Remove((itemId, modality), out var slot))
             {
+                Unindex(slot);
                 _itemIds[slot] = null;
                 _modalities[slot] = 0;
                 _labels[slot] = [];
@@ -181,6 +203,67 @@ internal sealed class SlotTable
         }
 
         return hits;
+    }
+
+    /// <summary>
+    /// The slots carrying any of <paramref name="labels"/> (a superset of a label filter's matches), or null when
+    /// their number exceeds <paramref name="limit"/>.
+    /// </summary>
+    public HashSet<int>? SlotsWithAnyLabel(IReadOnlyCollection<string> labels, int limit)
+    {
+        var total = 0L;
+        foreach (var label in labels)
+        {
+            total += _labelSlots.TryGetValue(label, out var slots) ? slots.Count : 0;
+        }
+
+        if (total > limit)
+        {
+            return null;
+        }
+
+        var union = new HashSet<int>((int)total);
+        foreach (var label in labels)
+        {
+            if (_labelSlots.TryGetValue(label, out var slots))
+            {
+                union.UnionWith(slots);
+            }
+        }
+
+        return union;
+    }
+
+    /// <summary>The share of live records of the filter's target that pass it, estimated from up to <paramref name="samples"/> rows spread over the table.</summary>
+    public double EstimateSelectivity(SlotFilter filter, int samples)
+    {
+        var step = Math.Max(1, SlotCount / Math.Max(1, samples));
+        int seen = 0, matched = 0;
+        for (var slot = 0; slot < SlotCount; slot += step)
+        {
+            if (_modalities[slot] == 0 || !filter.MatchesModality(_modalities[slot]))
+            {
+                continue;
+            }
+
+            seen++;
+            matched += Matches(slot, filter) ? 1 : 0;
+        }
+
+        return seen == 0 ? 0 : matched / (double)seen;
+    }
+
+    /// <summary>Takes a live slot out of the per-modality counts and the label lists (before it is freed or rewritten).</summary>
+    private void Unindex(int slot)
+    {
+        _liveByModality[_modalities[slot]]--;
+        foreach (var label in _labels[slot])
+        {
+            if (_labelSlots.TryGetValue(label, out var slots) && slots.Remove(slot) && slots.Count == 0)
+            {
+                _labelSlots.Remove(label);
+            }
+        }
     }
 
     private int AllocateSlot()

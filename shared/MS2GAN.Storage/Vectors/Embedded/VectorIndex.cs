@@ -14,6 +14,12 @@ internal sealed class VectorIndex : IDisposable
 {
     public const string DefinitionFile = "index.json";
 
+    /// <summary>Past this many rows waiting for the graph, a search scans exactly instead of graph plus pending rows.</summary>
+    private const int MaxPendingRows = 32_768;
+
+    /// <summary>Rows sampled to estimate how selective a metadata filter is.</summary>
+    private const int SelectivitySamples = 2_048;
+
     private readonly ReaderWriterLockSlim _lock = new();
     private readonly SemaphoreSlim _writeGate = new(1, 1);
     private readonly ExactScanBatcher _scans;
@@ -185,6 +191,21 @@ internal sealed class VectorIndex : IDisposable
         return [.. batch.Select(scan => scan.Result.GetAwaiter().GetResult())];
     }
 
+    /// <summary>The state of the HNSW graphs, for benchmarks and tests; null in exact mode.</summary>
+    internal GraphStats? GraphStats()
+    {
+        _lock.EnterReadLock();
+        try
+        {
+            ThrowIfDisposed();
+            return _graphs is null ? null : new GraphStats(_graphs.RebuiltOnOpen, _graphs.IsCaughtUp, _graphs.MemoryBytes, _graphs.ExpansionSearch);
+        }
+        finally
+        {
+            _lock.ExitReadLock();
+        }
+    }
+
     /// <summary>Waits for the HNSW graph; true when searches of this index may now use it.</summary>
     public async Task<bool> WaitForGraphAsync(CancellationToken cancellationToken)
     {
@@ -272,60 +293,88 @@ internal sealed class VectorIndex : IDisposable
     }
 
     /// <summary>
-    /// HNSW search of the target modality's graph (both graphs for "any") with over-fetch and post-filter (the
-    /// wrapper has no filtered search). Null means "use the exact scan": no graph, below the threshold, graphs behind
-    /// the arrays, or labels and metadata too selective to fill k. The caller holds the read lock.
+    /// HNSW search of the target modality's graph (both graphs for "any"), the labels, metadata and excluded item
+    /// applied inside the traversal, plus an exact score of the pending rows (written since the graph last caught
+    /// up; their graph entries are skipped). A label filter that matches less than
+    /// <see cref="EmbeddedVectorStoreOptions.HnswFilterExactBelow"/> of the target's records is answered from an exact
+    /// score of the rows carrying those labels. Null means "use the exact scan": no graph, below the threshold, the
+    /// graph failed, too many pending rows, or a selective metadata filter. The caller holds the read lock.
     /// </summary>
     private List<ScoredSlot>? TrySearchGraph(
         VectorQuery query, float[] qs, float[] qc, SlotFilter filter, int need, HitOrder order, CancellationToken ct)
     {
         var live = _table.Count;
-        if (_graphs is null || live < _options.HnswThreshold || live == 0 || !_graphs.IsCaughtUp)
+        if (_graphs is null || live < _options.HnswThreshold || live == 0 || _graphs.Failed)
         {
             return null;
         }
 
-        var joint = new float[_table.SpecificDim + _table.SharedDim];
-        TensorPrimitives.Multiply(qs, (float)query.SpecificWeight, joint.AsSpan(0, _table.SpecificDim));
-        TensorPrimitives.Multiply(qc, (float)query.SharedWeight, joint.AsSpan(_table.SpecificDim));
-        var target = VectorRecordValidation.ModalityCode(query.Target);
-        // The wrapper has no per-query ef: asking for more candidates widens the search (ef = max(ef, count)), so
-        // fetching HnswExpansionSearch candidates searches with that ef; the exact re-score fixes their order.
-        // The graph already holds only the target modality, so only labels, metadata and the excluded item discard.
-        var wanted = (need * (filter.IsSelective ? 8L : 1L)) + (query.ExcludeItemId is null ? 0 : 1);
-        var fetch = (int)Math.Min(live, Math.Max(wanted, _options.HnswExpansionSearch));
-        for (var round = 0; round < 4; round++)
+        var target = filter.Target;
+        var ofTarget = Math.Max(1, _table.CountOf(target));
+        if (filter.IsSelective)
         {
-            ct.ThrowIfCancellationRequested();
-            var collector = new TopKCollector(need, order);
-            if (_graphs.Search(target, joint, fetch, out var exhausted) is not { } keys)
+            var limit = (int)Math.Min(int.MaxValue, (long)Math.Ceiling(ofTarget * _options.HnswFilterExactBelow));
+            if (filter.Labels is { } labels && _table.SlotsWithAnyLabel(labels, limit) is { } candidates)
+            {
+                return ScoreExactly(candidates, query, qs, qc, filter, need, order);
+            }
+
+            if (filter.Labels is null && _table.EstimateSelectivity(filter, SelectivitySamples) < _options.HnswFilterExactBelow)
             {
                 return null;
             }
-
-            foreach (var key in keys)
-            {
-                var slot = (int)key;
-                if (_table.Matches(slot, filter))
-                {
-                    collector.Offer(_scanner.Score(slot, query.SpecificWeight, query.SharedWeight, qs, qc), slot);
-                }
-            }
-
-            if (collector.Count >= need)
-            {
-                return TopKCollector.Merge([collector], order);
-            }
-
-            if (exhausted || fetch >= live)
-            {
-                break;
-            }
-
-            fetch = (int)Math.Min(live, fetch * 8L);
         }
 
-        return null;
+        if (_graphs.PendingSlots(target, MaxPendingRows) is not { } pending)
+        {
+            return null;
+        }
+
+        ct.ThrowIfCancellationRequested();
+        var joint = new float[_table.SpecificDim + _table.SharedDim];
+        TensorPrimitives.Multiply(qs, (float)query.SpecificWeight, joint.AsSpan(0, _table.SpecificDim));
+        TensorPrimitives.Multiply(qc, (float)query.SharedWeight, joint.AsSpan(_table.SpecificDim));
+        var graphFilter = new GraphFilter(_table, filter, pending.Length > 0 ? [.. pending] : null);
+        var found = new List<int>(need * 2);
+        if (!_graphs.Search(target, joint, need, graphFilter.IsNeeded ? graphFilter : null, found))
+        {
+            return null;
+        }
+
+        var collector = new TopKCollector(need, order);
+        foreach (var slot in found)
+        {
+            if (_table.Matches(slot, filter))
+            {
+                collector.Offer(_scanner.Score(slot, query.SpecificWeight, query.SharedWeight, qs, qc), slot);
+            }
+        }
+
+        foreach (var slot in pending)
+        {
+            if (_table.Matches(slot, filter))
+            {
+                collector.Offer(_scanner.Score(slot, query.SpecificWeight, query.SharedWeight, qs, qc), slot);
+            }
+        }
+
+        return TopKCollector.Merge([collector], order);
+    }
+
+    /// <summary>The exact top of <paramref name="slots"/> that pass the filter (a superset of the matches, e.g. a label list).</summary>
+    private List<ScoredSlot> ScoreExactly(
+        IEnumerable<int> slots, VectorQuery query, float[] qs, float[] qc, SlotFilter filter, int need, HitOrder order)
+    {
+        var collector = new TopKCollector(need, order);
+        foreach (var slot in slots)
+        {
+            if (_table.Matches(slot, filter))
+            {
+                collector.Offer(_scanner.Score(slot, query.SpecificWeight, query.SharedWeight, qs, qc), slot);
+            }
+        }
+
+        return TopKCollector.Merge([collector], order);
     }
 
     /// <summary>Joint [S ; C] vectors of the slots, null for a slot that is not a live record of <paramref name="modality"/>.</summary>
