@@ -5,10 +5,12 @@ using Microsoft.Extensions.Logging;
 namespace MS2GAN.Storage.Vectors.Embedded;
 
 /// <summary>
-/// The files of one index that hold its records: a write-ahead log (<c>log.bin</c>) of checksummed frames, each an
-/// upsert batch or a delete with its sequence number, and a snapshot (<c>snapshot.bin</c>) the log is compacted into.
-/// At open the snapshot is loaded and the logs replayed into a <see cref="SlotTable"/>; afterwards each write is
-/// appended and fsynced before it is applied. Callers serialise writes (the index's write gate).
+/// The files of one index that hold its records: a write-ahead log (<c>log.bin</c>) of checksummed frames, each a
+/// batch of records put into given slots or a list of slots freed, with its sequence number, and a snapshot
+/// (<c>snapshot.bin</c>) the log is compacted into. At open the snapshot is loaded and the logs replayed into a
+/// <see cref="SlotTable"/>; afterwards each write is appended and fsynced before it is applied. The log names the
+/// slots, so replay puts every record where it was (the saved HNSW graphs are keyed by slot) whatever order the
+/// snapshot caught the rows in. Callers serialise writes (the index's write gate).
 /// </summary>
 internal sealed class IndexPersistence : IDisposable
 {
@@ -20,6 +22,11 @@ internal sealed class IndexPersistence : IDisposable
     private const byte OpSnapshotHeader = 3;
     private const byte OpSnapshotSlot = 4;
     private const byte OpSnapshotEnd = 5;
+    private const byte OpPut = 6;
+    private const byte OpFree = 7;
+
+    /// <summary>Rows read from the table under one hold of its lock while a snapshot is written.</summary>
+    private const int SnapshotChunk = 4096;
     private const int SnapshotVersion = 1;
 
     private readonly string _name;
@@ -29,6 +36,7 @@ internal sealed class IndexPersistence : IDisposable
     private readonly ILogger _logger;
     private FileStream _log;
     private Task _compaction = Task.CompletedTask;
+    private long _snapshotBytes;
 
     private IndexPersistence(string name, string directory, int dimS, int dimC, ILogger logger)
     {
@@ -55,21 +63,25 @@ internal sealed class IndexPersistence : IDisposable
         return persistence;
     }
 
-    public void AppendUpsert(long seq, PreparedRecord[] records) => Append(EncodeUpsert(seq, records));
+    /// <summary>Logs (and fsyncs) records put into the given slots.</summary>
+    public void AppendPut(long seq, PreparedRecord[] records, int[] slots) => Append(EncodePut(seq, records, slots));
 
-    public void AppendDelete(long seq, string itemId) => Append(EncodeDelete(seq, itemId));
+    /// <summary>Logs (and fsyncs) slots freed.</summary>
+    public void AppendFree(long seq, int[] slots) => Append(EncodeFree(seq, slots));
 
     /// <summary>
-    /// Called by writers under the write gate. Once the log passes <paramref name="compactAfterBytes"/> it becomes
-    /// the old log and writes go on in a fresh one at once; the snapshot is written in the background from the copy
-    /// <paramref name="capture"/> takes at that moment, and the old log is deleted when the snapshot is on disk
-    /// (then <paramref name="written"/> runs). So writers wait for a copy in memory, not for the snapshot's disk
-    /// write. Until then (or after a crash) the old log is replayed on open; entries the snapshot already holds are
-    /// skipped by sequence number.
+    /// Called by writers under the write gate. Once the log passes <paramref name="compactAfterBytes"/> and the size of
+    /// the last snapshot (so each byte written is copied into a snapshot a bounded number of times, whatever the size
+    /// of the index) it becomes the old log and writes go on in a fresh one at once. The snapshot is written in the
+    /// background, <see cref="SnapshotChunk"/> rows at a time read by <paramref name="readRows"/> under the table's
+    /// lock (no copy of the whole state), and the old log is deleted when the snapshot is on disk (then
+    /// <paramref name="written"/> runs). Rows caught after the log was set aside may be newer than the snapshot's
+    /// sequence; the log replayed after it rewrites each such slot as it ends up. Until the snapshot is on disk (or
+    /// after a crash) the old log is replayed on open.
     /// </summary>
-    public void CompactIfNeeded(long compactAfterBytes, Func<TableSnapshot> capture, Action written)
+    public void CompactIfNeeded(long compactAfterBytes, long lastSeq, ReadRows readRows, Action written)
     {
-        if (_log.Length < compactAfterBytes || !_compaction.IsCompleted)
+        if (_log.Length < Math.Max(compactAfterBytes, _snapshotBytes) || !_compaction.IsCompleted)
         {
             return;
         }
@@ -77,13 +89,13 @@ internal sealed class IndexPersistence : IDisposable
         var oldLog = Path.Combine(_directory, OldLogFile);
         if (File.Exists(oldLog))
         {
-            // A compaction that failed (or was cut short by a crash) left its log: fold both logs in, in one step.
-            var everything = capture();
-            AtomicFile.Write(Path.Combine(_directory, SnapshotFile), stream => WriteSnapshot(stream, everything));
+            // A compaction that failed (or was cut short by a crash) left its log: fold both logs in, in one step,
+            // while writers wait (so the snapshot is exact and both logs can go).
+            WriteSnapshotFile(lastSeq, readRows);
             File.Delete(oldLog);
             _log.SetLength(0);
             _log.Flush(flushToDisk: true);
-            LogCompacted(everything);
+            LogCompacted(lastSeq);
             written();
             return;
         }
@@ -92,8 +104,7 @@ internal sealed class IndexPersistence : IDisposable
         _log.Dispose();
         File.Move(Path.Combine(_directory, LogFile), oldLog);
         _log = new FileStream(Path.Combine(_directory, LogFile), FileMode.CreateNew, FileAccess.ReadWrite, FileShare.Read, 1 << 16);
-        var state = capture();
-        _compaction = Task.Run(() => WriteSnapshotInBackground(state, oldLog, written));
+        _compaction = Task.Run(() => WriteSnapshotInBackground(lastSeq, readRows, oldLog, written));
     }
 
     /// <summary>Waits for a snapshot still being written in the background; if it failed, the old log is still there.</summary>
@@ -111,6 +122,12 @@ internal sealed class IndexPersistence : IDisposable
 
     public void Dispose() => _log.Dispose();
 
+    /// <summary>
+    /// Reads up to <paramref name="count"/> live rows from slot <paramref name="start"/> on into <paramref name="into"/>
+    /// (under the table's lock) and gives the table's slot count; false when no slots are left after these.
+    /// </summary>
+    public delegate bool ReadRows(int start, int count, List<(int Slot, long Seq, PreparedRecord Record)> into, out int slotCount);
+
     private void Load(SlotTable table)
     {
         Directory.CreateDirectory(_directory);
@@ -119,6 +136,7 @@ internal sealed class IndexPersistence : IDisposable
         if (File.Exists(snapshotPath))
         {
             lastSeq = LoadSnapshot(snapshotPath, table);
+            _snapshotBytes = new FileInfo(snapshotPath).Length;
         }
 
         var replayed = 0;
@@ -153,6 +171,7 @@ internal sealed class IndexPersistence : IDisposable
         }
 
         _log.Position = _log.Length;
+        table.RebuildFreeList();
         LoadedSeq = lastSeq;
         _logger.LogInformation(
             "Vector index {Index} opened: {Records} records, {Replayed} log entries replayed", _name, table.Count, replayed);
@@ -181,6 +200,23 @@ internal sealed class IndexPersistence : IDisposable
                 break;
             case OpDelete:
                 table.Delete(reader.ReadString());
+                break;
+            case OpPut:
+                var puts = reader.ReadInt32();
+                for (var i = 0; i < puts; i++)
+                {
+                    var slot = reader.ReadInt32();
+                    table.Put(ReadRecord(reader), seq, slot);
+                }
+
+                break;
+            case OpFree:
+                var frees = reader.ReadInt32();
+                for (var i = 0; i < frees; i++)
+                {
+                    table.Free(reader.ReadInt32());
+                }
+
                 break;
             default:
                 throw new InvalidDataException($"Vector index {_name}: unknown log operation {op}.");
@@ -230,11 +266,10 @@ internal sealed class IndexPersistence : IDisposable
 
             var slot = reader.ReadInt32();
             var seq = reader.ReadInt64();
-            table.Upsert(ReadRecord(reader), seq, slot);
+            table.Put(ReadRecord(reader), seq, slot);
             records++;
         }
 
-        table.RebuildFreeList();
         return lastSeq;
     }
 
@@ -247,13 +282,13 @@ internal sealed class IndexPersistence : IDisposable
         _log.Flush(flushToDisk: true);
     }
 
-    private void WriteSnapshotInBackground(TableSnapshot state, string oldLog, Action written)
+    private void WriteSnapshotInBackground(long lastSeq, ReadRows readRows, string oldLog, Action written)
     {
         try
         {
-            AtomicFile.Write(Path.Combine(_directory, SnapshotFile), stream => WriteSnapshot(stream, state));
+            WriteSnapshotFile(lastSeq, readRows);
             File.Delete(oldLog);
-            LogCompacted(state);
+            LogCompacted(lastSeq);
             written();
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
@@ -263,10 +298,17 @@ internal sealed class IndexPersistence : IDisposable
         }
     }
 
-    private void LogCompacted(TableSnapshot state) =>
-        _logger.LogInformation("Vector index {Index} compacted: a snapshot at sequence {Seq}", _name, state.LastSeq);
+    private void WriteSnapshotFile(long lastSeq, ReadRows readRows)
+    {
+        var path = Path.Combine(_directory, SnapshotFile);
+        AtomicFile.Write(path, stream => WriteSnapshot(stream, lastSeq, readRows));
+        _snapshotBytes = new FileInfo(path).Length;
+    }
 
-    private void WriteSnapshot(Stream stream, TableSnapshot state)
+    private void LogCompacted(long lastSeq) =>
+        _logger.LogInformation("Vector index {Index} compacted: a snapshot at sequence {Seq}", _name, lastSeq);
+
+    private void WriteSnapshot(Stream stream, long lastSeq, ReadRows readRows)
     {
         var buffer = new MemoryStream();
         using var writer = new BinaryWriter(buffer, Encoding.UTF8, leaveOpen: true);
@@ -277,27 +319,35 @@ internal sealed class IndexPersistence : IDisposable
             buffer.SetLength(0);
         }
 
+        var rows = new List<(int Slot, long Seq, PreparedRecord Record)>(SnapshotChunk);
+        var more = readRows(0, SnapshotChunk, rows, out var slotCount);
         writer.Write(OpSnapshotHeader);
         writer.Write(SnapshotVersion);
         writer.Write(_dimS);
         writer.Write(_dimC);
-        writer.Write(state.LastSeq);
-        writer.Write(state.Rows);
+        writer.Write(lastSeq);
+        writer.Write(slotCount);
         Flush();
         var records = 0;
-        for (var slot = 0; slot < state.Rows; slot++)
+        for (var start = SnapshotChunk; ; start += SnapshotChunk)
         {
-            if (state.Modalities[slot] == 0)
+            foreach (var (slot, seq, record) in rows)
             {
-                continue;
+                writer.Write(OpSnapshotSlot);
+                writer.Write(slot);
+                writer.Write(seq);
+                WriteRecord(writer, record);
+                Flush();
+                records++;
             }
 
-            writer.Write(OpSnapshotSlot);
-            writer.Write(slot);
-            writer.Write(state.Seqs[slot]);
-            WriteRecord(writer, state.Record(slot, _dimS, _dimC));
-            Flush();
-            records++;
+            if (!more)
+            {
+                break;
+            }
+
+            rows.Clear();
+            more = readRows(start, SnapshotChunk, rows, out _);
         }
 
         writer.Write(OpSnapshotEnd);
@@ -305,32 +355,38 @@ internal sealed class IndexPersistence : IDisposable
         Flush();
     }
 
-    private ArraySegment<byte> EncodeUpsert(long seq, PreparedRecord[] records)
+    private ArraySegment<byte> EncodePut(long seq, PreparedRecord[] records, int[] slots)
     {
         // Sized for the vectors up front and handed over without a copy: a batch is megabytes (a reindex page of 1,000
         // items is 2 MB), and growing by doubling then copying out allocated several times that on the large object
         // heap, which forced full collections.
-        using var buffer = new MemoryStream(16 + (records.Length * (64 + (sizeof(float) * (_dimS + _dimC)))));
+        using var buffer = new MemoryStream(16 + (records.Length * (68 + (sizeof(float) * (_dimS + _dimC)))));
         using var writer = new BinaryWriter(buffer, Encoding.UTF8);
-        writer.Write(OpUpsert);
+        writer.Write(OpPut);
         writer.Write(seq);
         writer.Write(records.Length);
-        foreach (var record in records)
+        for (var i = 0; i < records.Length; i++)
         {
-            WriteRecord(writer, record);
+            writer.Write(slots[i]);
+            WriteRecord(writer, records[i]);
         }
 
         writer.Flush();
         return new ArraySegment<byte>(buffer.GetBuffer(), 0, (int)buffer.Length);
     }
 
-    private static byte[] EncodeDelete(long seq, string itemId)
+    private static byte[] EncodeFree(long seq, int[] slots)
     {
         using var buffer = new MemoryStream();
         using var writer = new BinaryWriter(buffer, Encoding.UTF8);
-        writer.Write(OpDelete);
+        writer.Write(OpFree);
         writer.Write(seq);
-        writer.Write(itemId);
+        writer.Write(slots.Length);
+        foreach (var slot in slots)
+        {
+            writer.Write(slot);
+        }
+
         writer.Flush();
         return buffer.ToArray();
     }

@@ -52,8 +52,6 @@ internal sealed class SlotTable
     /// <summary>The metadata a record without any shares.</summary>
     public static IReadOnlyDictionary<string, string> EmptyMetadata => NoMetadata;
 
-    public bool ContainsItem(string itemId) => _slots.ContainsKey((itemId, 1)) || _slots.ContainsKey((itemId, 2));
-
     public string ItemId(int slot) => _itemIds[slot]!;
 
     public string[] Labels(int slot) => _labels[slot];
@@ -69,27 +67,67 @@ internal sealed class SlotTable
         _modalities[slot] != 0 && filter.Matches(_itemIds[slot]!, _modalities[slot], _labels[slot], _metadata[slot]);
 
     /// <summary>
-    /// Writes a record into its slot (the one it already has, else the lowest free one) and returns the slot. A
-    /// snapshot load passes the slot it was saved in; the free-list is then rebuilt by <see cref="RebuildFreeList"/>.
+    /// The slot each record of a batch goes to: the one its (ItemId, modality) has, else the lowest free slots, then new
+    /// ones. Reads only; the single writer plans, logs the slots, then applies them with <see cref="Put"/>.
     /// </summary>
-    public int Upsert(PreparedRecord record, long seq, int slot = -1)
+    public int[] PlanSlots(IReadOnlyList<PreparedRecord> records)
     {
-        var key = (record.ItemId, record.Modality);
-        if (slot >= 0)
+        var planned = new int[records.Count];
+        var inBatch = new Dictionary<(string, byte), int>();
+        using var free = _free.GetEnumerator();
+        var next = SlotCount;
+        for (var i = 0; i < records.Count; i++)
         {
-            EnsureCapacity(slot + 1);
-            SlotCount = Math.Max(SlotCount, slot + 1);
+            var key = (records[i].ItemId, records[i].Modality);
+            if (_slots.TryGetValue(key, out var slot) || inBatch.TryGetValue(key, out slot))
+            {
+                planned[i] = slot;
+                continue;
+            }
+
+            // Lowest free slot first, as replay of the log will find them.
+            planned[i] = inBatch[key] = free.MoveNext() ? free.Current : next++;
         }
-        else if (!_slots.TryGetValue(key, out slot))
+
+        return planned;
+    }
+
+    /// <summary>The slots an item's records occupy (none, one or two).</summary>
+    public int[] SlotsOf(string itemId)
+    {
+        var found = new List<int>(2);
+        for (byte modality = 1; modality <= 2; modality++)
         {
-            slot = AllocateSlot();
+            if (_slots.TryGetValue((itemId, modality), out var slot))
+            {
+                found.Add(slot);
+            }
+        }
+
+        return [.. found];
+    }
+
+    /// <summary>
+    /// Writes a record into <paramref name="slot"/>. Whatever the slot held goes, and so does another slot still
+    /// holding the same (ItemId, modality): a snapshot is read while writes go on, so it may have caught a record in
+    /// its old slot and in its new one; the log replayed after it puts every slot right.
+    /// </summary>
+    public void Put(PreparedRecord record, long seq, int slot)
+    {
+        EnsureCapacity(slot + 1);
+        SlotCount = Math.Max(SlotCount, slot + 1);
+        var key = (record.ItemId, record.Modality);
+        if (_slots.TryGetValue(key, out var other) && other != slot)
+        {
+            Free(other);
         }
 
         if (_modalities[slot] != 0)
         {
-            Unindex(slot);
+            Clear(slot);
         }
 
+        _free.Remove(slot);
         _slots[key] = slot;
         _liveByModality[record.Modality]++;
         foreach (var label in record.Labels)
@@ -109,33 +147,60 @@ internal sealed class SlotTable
         _labels[slot] = record.Labels;
         _metadata[slot] = record.Metadata;
         _seqs[slot] = seq;
+    }
+
+    /// <summary>Writes a record into the slot its key has, else the lowest free one (log entries written before slots were logged).</summary>
+    public int Upsert(PreparedRecord record, long seq)
+    {
+        var slot = PlanSlots([record])[0];
+        Put(record, seq, slot);
         return slot;
     }
 
-    /// <summary>Frees both modalities of an item; calls <paramref name="freed"/> with each (slot, modality) freed.</summary>
-    public int Delete(string itemId, Action<int, byte>? freed = null)
+    /// <summary>Frees a slot (nothing when it is free already); returns the modality it held, 0 if none.</summary>
+    public byte Free(int slot)
     {
-        var removed = 0;
-        for (byte modality = 1; modality <= 2; modality++)
+        if (slot >= SlotCount || _modalities[slot] == 0)
         {
-            if (_slots.Remove((itemId, modality), out var slot))
-            {
-                Unindex(slot);
-                _itemIds[slot] = null;
-                _modalities[slot] = 0;
-                _labels[slot] = [];
-                _metadata[slot] = NoMetadata;
-                _seqs[slot] = 0;
-                _free.Add(slot);
-                freed?.Invoke(slot, modality);
-                removed++;
-            }
+            return 0;
         }
 
-        return removed;
+        var modality = _modalities[slot];
+        Clear(slot);
+        _free.Add(slot);
+        return modality;
     }
 
-    /// <summary>After a snapshot load (slots given, not allocated): every hole below <see cref="SlotCount"/> is free.</summary>
+    /// <summary>Frees both modalities of an item (log entries written before slots were logged).</summary>
+    public int Delete(string itemId)
+    {
+        var slots = SlotsOf(itemId);
+        foreach (var slot in slots)
+        {
+            Free(slot);
+        }
+
+        return slots.Length;
+    }
+
+    /// <summary>
+    /// Up to <paramref name="count"/> live rows from <paramref name="start"/> on, with their vectors copied out, for a
+    /// snapshot written a chunk at a time.
+    /// </summary>
+    public void ReadRows(int start, int count, List<(int Slot, long Seq, PreparedRecord Record)> into)
+    {
+        var end = Math.Min(SlotCount, start + count);
+        for (var slot = start; slot < end; slot++)
+        {
+            if (_modalities[slot] != 0)
+            {
+                into.Add((slot, _seqs[slot], new PreparedRecord(
+                    _itemIds[slot]!, _modalities[slot], Specific(slot).ToArray(), Shared(slot).ToArray(), _labels[slot], _metadata[slot])));
+            }
+        }
+    }
+
+    /// <summary>After a load (slots given, not allocated): every hole below <see cref="SlotCount"/> is free.</summary>
     public void RebuildFreeList()
     {
         _free.Clear();
@@ -180,15 +245,6 @@ internal sealed class SlotTable
         return joint;
     }
 
-
-    /// <summary>A copy of the rows as they are now, for a snapshot written while writes go on.</summary>
-    public TableSnapshot Capture(long lastSeq)
-    {
-        var rows = SlotCount;
-        return new TableSnapshot(
-            lastSeq, rows, _itemIds[..rows], _modalities[..rows], _labels[..rows], _metadata[..rows], _seqs[..rows],
-            _specific[..(rows * SpecificDim)], _shared[..(rows * SharedDim)]);
-    }
 
     /// <summary>The page of <paramref name="ranked"/> the query asked for, as hits.</summary>
     public List<VectorHit> ToHits(VectorQuery query, List<ScoredSlot> ranked)
@@ -253,9 +309,15 @@ internal sealed class SlotTable
         return seen == 0 ? 0 : matched / (double)seen;
     }
 
-    /// <summary>Takes a live slot out of the per-modality counts and the label lists (before it is freed or rewritten).</summary>
-    private void Unindex(int slot)
+    /// <summary>Empties a live slot: out of the key map, the per-modality counts and the label lists (not yet free).</summary>
+    private void Clear(int slot)
     {
+        var key = (_itemIds[slot]!, _modalities[slot]);
+        if (_slots.TryGetValue(key, out var mapped) && mapped == slot)
+        {
+            _slots.Remove(key);
+        }
+
         _liveByModality[_modalities[slot]]--;
         foreach (var label in _labels[slot])
         {
@@ -264,20 +326,11 @@ internal sealed class SlotTable
                 _labelSlots.Remove(label);
             }
         }
-    }
 
-    private int AllocateSlot()
-    {
-        // Lowest free slot first: replaying the same operations always yields the same slots, which the saved
-        // HNSW graph (keyed by slot) relies on.
-        if (_free.Count > 0)
-        {
-            var slot = _free.Min;
-            _free.Remove(slot);
-            return slot;
-        }
-
-        EnsureCapacity(SlotCount + 1);
-        return SlotCount++;
+        _itemIds[slot] = null;
+        _modalities[slot] = 0;
+        _labels[slot] = [];
+        _metadata[slot] = NoMetadata;
+        _seqs[slot] = 0;
     }
 }

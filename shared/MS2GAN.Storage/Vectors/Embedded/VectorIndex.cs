@@ -100,14 +100,15 @@ internal sealed class VectorIndex : IDisposable
         {
             ThrowIfDisposed();
             var seq = _lastSeq + 1;
-            _files.AppendUpsert(seq, prepared);
+            var slots = _table.PlanSlots(prepared);
+            _files.AppendPut(seq, prepared, slots);
             _lock.EnterWriteLock();
             try
             {
-                foreach (var record in prepared)
+                for (var i = 0; i < prepared.Length; i++)
                 {
-                    var slot = _table.Upsert(record, seq);
-                    _graphs?.MarkDirty(slot, record.Modality);
+                    _table.Put(prepared[i], seq, slots[i]);
+                    _graphs?.MarkDirty(slots[i], prepared[i].Modality);
                 }
 
                 _lastSeq = seq;
@@ -133,18 +134,24 @@ internal sealed class VectorIndex : IDisposable
         try
         {
             ThrowIfDisposed();
-            if (!_table.ContainsItem(itemId))
+            var slots = _table.SlotsOf(itemId);
+            if (slots.Length == 0)
             {
                 return 0;
             }
 
             var seq = _lastSeq + 1;
-            _files.AppendDelete(seq, itemId);
-            int removed;
+            _files.AppendFree(seq, slots);
+            var removed = slots.Length;
             _lock.EnterWriteLock();
             try
             {
-                removed = _table.Delete(itemId, (slot, modality) => _graphs?.MarkDirty(slot, modality));
+                foreach (var slot in slots)
+                {
+                    var modality = _table.Free(slot);
+                    _graphs?.MarkDirty(slot, modality);
+                }
+
                 _lastSeq = seq;
             }
             finally
@@ -397,14 +404,17 @@ internal sealed class VectorIndex : IDisposable
         return result;
     }
 
-    private void CompactIfNeeded() => _files.CompactIfNeeded(_options.CompactAfterLogBytes, CaptureTable, SaveGraph);
+    private void CompactIfNeeded() => _files.CompactIfNeeded(_options.CompactAfterLogBytes, _lastSeq, ReadRows, SaveGraph);
 
-    private TableSnapshot CaptureTable()
+    /// <summary>A chunk of rows for a snapshot, under the read lock (writers wait for one chunk at most).</summary>
+    private bool ReadRows(int start, int count, List<(int Slot, long Seq, PreparedRecord Record)> into, out int slotCount)
     {
         _lock.EnterReadLock();
         try
         {
-            return _table.Capture(_lastSeq);
+            _table.ReadRows(start, count, into);
+            slotCount = _table.SlotCount;
+            return start + count < slotCount;
         }
         finally
         {
