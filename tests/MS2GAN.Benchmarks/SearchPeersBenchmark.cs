@@ -109,7 +109,7 @@ internal static class SearchPeersBenchmark
     }
 
     /// <summary>One row per vector pair: [specificWeight * S / |S| ; sharedWeight * C / |C|].</summary>
-    private static FeatureMatrix Joint(IReadOnlyList<(float[] Specific, float[] Shared, double SpecificWeight, double SharedWeight)> rows)
+    internal static FeatureMatrix Joint(IReadOnlyList<(float[] Specific, float[] Shared, double SpecificWeight, double SharedWeight)> rows)
     {
         var width = rows[0].Specific.Length + rows[0].Shared.Length;
         var values = new float[rows.Count * width];

@@ -216,6 +216,10 @@ public sealed class EmbeddedVectorStore : IVectorStore, IDisposable, IAsyncDispo
     /// <summary>The state of an index's HNSW graphs (null in exact mode), for benchmarks and tests.</summary>
     internal GraphStats? GraphStats(string indexOrAlias) => Resolve(indexOrAlias).GraphStats();
 
+    /// <summary>Changes an index's graph ef and exact-filter selectivity from now on (benchmarks sweep them on one graph).</summary>
+    internal void Tune(string indexOrAlias, int? expansionSearch, double? filterExactBelow) =>
+        Resolve(indexOrAlias).Tune(expansionSearch, filterExactBelow);
+
     /// <summary>Closes every index (saving HNSW graphs) and releases the files.</summary>
     public void Dispose()
     {

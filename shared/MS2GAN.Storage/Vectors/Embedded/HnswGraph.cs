@@ -112,6 +112,20 @@ internal sealed class HnswGraph : IDisposable
     /// <summary>The search expansion (ef) the graph searches with now.</summary>
     public int ExpansionSearch => (int)WithIndex(i => UsearchNative.ExpansionSearch(i));
 
+    /// <summary>Changes the ef searches use from now on (benchmarks sweep it on one graph).</summary>
+    public void SetExpansionSearch(int ef)
+    {
+        _graphLock.EnterWriteLock();
+        try
+        {
+            UsearchNative.ChangeExpansionSearch(_index, ef);
+        }
+        finally
+        {
+            _graphLock.ExitWriteLock();
+        }
+    }
+
     /// <summary>Whether the graph holds a key; only meaningful before the builder starts changing it.</summary>
     public bool Contains(int slot) => WithIndex(i => UsearchNative.Contains(i, (ulong)slot) ? 1 : 0) == 1;
 
@@ -431,6 +445,7 @@ internal sealed class HnswGraph : IDisposable
         {
             UsearchNative.Load(loaded, _viewedFrom!);
             ApplyExpansions(loaded);
+            UsearchNative.ChangeExpansionSearch(loaded, ExpansionSearch);
         }
         catch
         {

@@ -97,6 +97,15 @@ internal sealed class ModalityGraphs : IDisposable
         return new ModalityGraphs(name, directory, logger, graphs, rebuilt);
     }
 
+    /// <summary>Changes the ef both graphs search with from now on.</summary>
+    public void SetExpansionSearch(int ef)
+    {
+        foreach (var graph in _graphs)
+        {
+            graph.SetExpansionSearch(ef);
+        }
+    }
+
     /// <summary>A slot of this modality changed (written, or freed while it held this modality).</summary>
     public void MarkDirty(int slot, byte modality) => _graphs[modality - 1].MarkDirty(slot);
 

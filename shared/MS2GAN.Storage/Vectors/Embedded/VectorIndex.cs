@@ -17,6 +17,9 @@ internal sealed class VectorIndex : IDisposable
     /// <summary>Past this many rows waiting for the graph, a search scans exactly instead of graph plus pending rows.</summary>
     private const int MaxPendingRows = 32_768;
 
+    /// <summary>Candidates fetched per result wanted from an int8 graph, for the exact rescore to choose from.</summary>
+    private const int Int8Oversample = 4;
+
     /// <summary>Rows sampled to estimate how selective a metadata filter is.</summary>
     private const int SelectivitySamples = 2_048;
 
@@ -30,6 +33,7 @@ internal sealed class VectorIndex : IDisposable
     private IndexPersistence _files;
     private long _lastSeq;
     private ModalityGraphs? _graphs;
+    private double _filterExactBelow;
     private bool _disposed;
 
     private VectorIndex(IndexDefinition definition, string directory, EmbeddedVectorStoreOptions options, ILogger logger)
@@ -41,6 +45,7 @@ internal sealed class VectorIndex : IDisposable
         _table = new SlotTable(definition.SpecificDim, definition.SharedDim);
         _scanner = new ExactScanner(_table);
         _scans = new ExactScanBatcher(ScanBatch);
+        _filterExactBelow = options.HnswFilterExactBelow;
         _files = null!;
     }
 
@@ -213,6 +218,20 @@ internal sealed class VectorIndex : IDisposable
         }
     }
 
+    /// <summary>Changes the graphs' ef and the filter selectivity below which label filters scan exactly (benchmarks sweep both).</summary>
+    internal void Tune(int? expansionSearch, double? filterExactBelow)
+    {
+        if (expansionSearch is { } ef)
+        {
+            _graphs?.SetExpansionSearch(ef);
+        }
+
+        if (filterExactBelow is { } below)
+        {
+            _filterExactBelow = below;
+        }
+    }
+
     /// <summary>Waits for the HNSW graph; true when searches of this index may now use it.</summary>
     public async Task<bool> WaitForGraphAsync(CancellationToken cancellationToken)
     {
@@ -317,16 +336,16 @@ internal sealed class VectorIndex : IDisposable
         }
 
         var target = filter.Target;
-        var ofTarget = Math.Max(1, _table.CountOf(target));
         if (filter.IsSelective)
         {
-            var limit = (int)Math.Min(int.MaxValue, (long)Math.Ceiling(ofTarget * _options.HnswFilterExactBelow));
+            // The label lists hold both modalities: their length against all live records estimates the target's share.
+            var limit = (int)Math.Min(int.MaxValue, (long)Math.Ceiling(live * _filterExactBelow));
             if (filter.Labels is { } labels && _table.SlotsWithAnyLabel(labels, limit) is { } candidates)
             {
                 return ScoreExactly(candidates, query, qs, qc, filter, need, order);
             }
 
-            if (filter.Labels is null && _table.EstimateSelectivity(filter, SelectivitySamples) < _options.HnswFilterExactBelow)
+            if (filter.Labels is null && _table.EstimateSelectivity(filter, SelectivitySamples) < _filterExactBelow)
             {
                 return null;
             }
@@ -342,8 +361,10 @@ internal sealed class VectorIndex : IDisposable
         TensorPrimitives.Multiply(qs, (float)query.SpecificWeight, joint.AsSpan(0, _table.SpecificDim));
         TensorPrimitives.Multiply(qc, (float)query.SharedWeight, joint.AsSpan(_table.SpecificDim));
         var graphFilter = new GraphFilter(_table, filter, pending.Length > 0 ? [.. pending] : null);
-        var found = new List<int>(need * 2);
-        if (!_graphs.Search(target, joint, need, graphFilter.IsNeeded ? graphFilter : null, found))
+        // int8 graphs rank by quantized vectors: more candidates are fetched and the exact rescore picks the top.
+        var fetch = _options.HnswInt8 ? need * Int8Oversample : need;
+        var found = new List<int>(fetch * 2);
+        if (!_graphs.Search(target, joint, fetch, graphFilter.IsNeeded ? graphFilter : null, found))
         {
             return null;
         }
