@@ -1,16 +1,19 @@
+using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics.X86;
 
 namespace MS2GAN.Storage.Vectors.Embedded;
 
 /// <summary>
-/// The SIMD exact scan over a <see cref="SlotTable"/>: one pass over the rows answers a batch of queries, each row
-/// scored for up to four queries at once (<see cref="DotKernel.Dot4"/>), split across cores on large tables. The
-/// caller holds the table's read lock.
+/// The SIMD exact scan over a <see cref="SlotTable"/>: one pass over the rows answers a batch of queries, blocks of
+/// rows scored against tiles of queries (<see cref="DotKernel.Dot3x4"/>, GEMM-shaped), split across cores on large
+/// tables. The caller holds the table's read lock.
 /// </summary>
 internal sealed class ExactScanner(SlotTable table)
 {
     private const int ParallelRowThreshold = 32_768;
-    private const int PrefetchRows = 8;
+
+    /// <summary>Rows of one modality scored together against every tile of queries (48 KB of 128+128-dim rows: in L2).</summary>
+    private const int BlockRows = 48;
 
     /// <summary>The ranked candidates of each query of <paramref name="batch"/> (its best <c>Need</c>, best first).</summary>
     public List<ScoredSlot>[] Scan(ExactScan[] batch)
@@ -62,115 +65,129 @@ internal sealed class ExactScanner(SlotTable table)
         return score;
     }
 
-    /// <summary>Scores one row for four queries (the first <paramref name="real"/> of them offered); the same figures <see cref="Score"/> gives for each of them.</summary>
-    private static void Offer4(
-        TopKCollector[] collectors, ExactScan[] batch, ReadOnlySpan<int> queries, int real,
-        ReadOnlySpan<float> specific, ReadOnlySpan<float> shared, int slot)
-    {
-        ExactScan a = batch[queries[0]], b = batch[queries[1]], c = batch[queries[2]], d = batch[queries[3]];
-        DotKernel.Dot4(specific, a.Qs, b.Qs, c.Qs, d.Qs, out var sa, out var sb, out var sc, out var sd);
-        DotKernel.Dot4(shared, a.Qc, b.Qc, c.Qc, d.Qc, out var ca, out var cb, out var cc, out var cd);
-        collectors[queries[0]].Offer(Weigh(a.Query.SpecificWeight, a.Query.SharedWeight, sa, ca), slot);
-        if (real > 1)
-        {
-            collectors[queries[1]].Offer(Weigh(b.Query.SpecificWeight, b.Query.SharedWeight, sb, cb), slot);
-        }
-
-        if (real > 2)
-        {
-            collectors[queries[2]].Offer(Weigh(c.Query.SpecificWeight, c.Query.SharedWeight, sc, cc), slot);
-        }
-
-        if (real > 3)
-        {
-            collectors[queries[3]].Offer(Weigh(d.Query.SpecificWeight, d.Query.SharedWeight, sd, cd), slot);
-        }
-    }
-
     private TopKCollector[] ScanRange(int start, int end, ExactScan[] batch, HitOrder order)
     {
         var collectors = new TopKCollector[batch.Length];
+        var check = new bool[batch.Length];
         for (var q = 0; q < batch.Length; q++)
         {
             collectors[q] = new TopKCollector(batch[q].Need, order);
+            check[q] = !batch[q].Filter.TargetOnly;
         }
 
-        // The queries whose filter a row passes, scored four at a time (each row is loaded once per four). Where the
-        // target is the whole filter, the row's modality alone decides, so those lists are made once per scan.
-        var byModality = new int[3][];
+        // One sweep per modality over the rows of that modality, a block at a time, scored against the queries whose
+        // target takes that modality, a tile of three rows by four queries at a time: a block stays in cache while
+        // every tile of queries passes over it, so each row comes from memory once per pass whatever the number of
+        // queries. Labels, metadata and the excluded item are checked only for a row whose score would be kept.
+        var modalities = table.Modalities;
+        var block = new int[BlockRows];
         for (byte modality = 1; modality <= 2; modality++)
         {
             var m = modality;
-            byModality[m] = [.. Enumerable.Range(0, batch.Length).Where(q => batch[q].Filter.TargetOnly && batch[q].Filter.MatchesModality(m))];
-        }
-
-        var checkEach = Enumerable.Range(0, batch.Length).Where(q => !batch[q].Filter.TargetOnly).ToArray();
-        var buffer = new int[batch.Length];
-        var modalities = table.Modalities;
-        Span<int> group = stackalloc int[4];
-        for (var slot = start; slot < end; slot++)
-        {
-            if (slot + PrefetchRows < end)
-            {
-                var ahead = modalities[slot + PrefetchRows];
-                if (ahead != 0 && (byModality[ahead].Length > 0 || checkEach.Length > 0))
-                {
-                    Prefetch(slot + PrefetchRows);
-                }
-            }
-
-            var modality = modalities[slot];
-            if (modality == 0)
+            int[] active = [.. Enumerable.Range(0, batch.Length).Where(q => batch[q].Filter.MatchesModality(m))];
+            if (active.Length == 0)
             {
                 continue;
             }
 
-            var active = byModality[modality];
-            var count = active.Length;
-            if (checkEach.Length > 0)
+            var rows = 0;
+            for (var slot = start; slot < end; slot++)
             {
-                active.CopyTo(buffer, 0);
-                foreach (var q in checkEach)
+                if (modalities[slot] != modality)
                 {
-                    if (table.Matches(slot, batch[q].Filter))
-                    {
-                        buffer[count++] = q;
-                    }
+                    continue;
                 }
 
-                active = buffer;
-            }
-
-            if (count == 1)
-            {
-                var scan = batch[active[0]];
-                collectors[active[0]].Offer(Score(slot, scan.Query.SpecificWeight, scan.Query.SharedWeight, scan.Qs, scan.Qc), slot);
-                continue;
-            }
-
-            // Groups of four; a last group of one to three is padded by repeating its last query (four dots cost
-            // little more than one), and only its real queries are offered.
-            var specific = table.Specific(slot);
-            var shared = table.Shared(slot);
-            for (var i = 0; i < count; i += 4)
-            {
-                var real = Math.Min(4, count - i);
-                for (var g = 0; g < 4; g++)
+                Prefetch(slot);
+                block[rows++] = slot;
+                if (rows == BlockRows)
                 {
-                    group[g] = active[i + Math.Min(g, real - 1)];
+                    ScoreBlock(block, rows, active, batch, collectors, check);
+                    rows = 0;
                 }
+            }
 
-                Offer4(collectors, batch, group, real, specific, shared, slot);
+            if (rows > 0)
+            {
+                ScoreBlock(block, rows, active, batch, collectors, check);
             }
         }
 
         return collectors;
     }
 
+    /// <summary>Scores <paramref name="rows"/> slots of <paramref name="block"/> for the <paramref name="active"/> queries.</summary>
+    private void ScoreBlock(int[] block, int rows, int[] active, ExactScan[] batch, TopKCollector[] collectors, bool[] check)
+    {
+        if (active.Length == 1)
+        {
+            var q = active[0];
+            var scan = batch[q];
+            for (var r = 0; r < rows; r++)
+            {
+                Offer(collectors[q], scan, check[q], Score(block[r], scan.Query.SpecificWeight, scan.Query.SharedWeight, scan.Qs, scan.Qc), block[r]);
+            }
+
+            return;
+        }
+
+        Span<float> specific = stackalloc float[12];
+        Span<float> shared = stackalloc float[12];
+        Span<int> queries = stackalloc int[4];
+        Span<int> slots = stackalloc int[3];
+        for (var i = 0; i < active.Length; i += 4)
+        {
+            // A last tile of one to three queries (or rows) repeats its last one; only the real ones are offered.
+            var realQueries = Math.Min(4, active.Length - i);
+            for (var g = 0; g < 4; g++)
+            {
+                queries[g] = active[i + Math.Min(g, realQueries - 1)];
+            }
+
+            ExactScan a = batch[queries[0]], b = batch[queries[1]], c = batch[queries[2]], d = batch[queries[3]];
+            for (var r = 0; r < rows; r += 3)
+            {
+                var realRows = Math.Min(3, rows - r);
+                for (var k = 0; k < 3; k++)
+                {
+                    slots[k] = block[r + Math.Min(k, realRows - 1)];
+                }
+
+                DotKernel.Dot3x4(
+                    ref Row(table.Specific(slots[0])), ref Row(table.Specific(slots[1])), ref Row(table.Specific(slots[2])),
+                    ref Row(a.Qs), ref Row(b.Qs), ref Row(c.Qs), ref Row(d.Qs), table.SpecificDim, specific);
+                DotKernel.Dot3x4(
+                    ref Row(table.Shared(slots[0])), ref Row(table.Shared(slots[1])), ref Row(table.Shared(slots[2])),
+                    ref Row(a.Qc), ref Row(b.Qc), ref Row(c.Qc), ref Row(d.Qc), table.SharedDim, shared);
+                for (var k = 0; k < realRows; k++)
+                {
+                    for (var g = 0; g < realQueries; g++)
+                    {
+                        var q = queries[g];
+                        var scan = batch[q];
+                        var score = Weigh(scan.Query.SpecificWeight, scan.Query.SharedWeight, specific[(k * 4) + g], shared[(k * 4) + g]);
+                        Offer(collectors[q], scan, check[q], score, slots[k]);
+                    }
+                }
+            }
+        }
+    }
+
+    /// <summary>Keeps a scored row for a query if it ranks among its best so far and passes the rest of its filter.</summary>
+    private void Offer(TopKCollector collector, ExactScan scan, bool check, double score, int slot)
+    {
+        if (collector.Admits(score, slot) && (!check || table.Matches(slot, scan.Filter)))
+        {
+            collector.Offer(score, slot);
+        }
+    }
+
+    private static ref float Row(ReadOnlySpan<float> row) => ref MemoryMarshal.GetReference(row);
+
     /// <summary>
-    /// Asks for a row's vectors before the scan needs them. The scan is bound by memory latency more than by its
-    /// arithmetic; a few rows of lead keeps enough loads in flight (measured: 13.5 ms to scan 100,000 image rows
-    /// of 128+128 dims without, see infra/scripts/bench-pipeline.sh and the `exact` benchmark).
+    /// Asks for a row's vectors when it joins a block, before the block is scored. The scan is bound by memory
+    /// latency more than by its arithmetic; the lead of a block keeps enough loads in flight (measured before the
+    /// blocks: 13.5 ms to scan 100,000 image rows of 128+128 dims without, see the `exact` benchmark).
     /// </summary>
     private unsafe void Prefetch(int slot)
     {

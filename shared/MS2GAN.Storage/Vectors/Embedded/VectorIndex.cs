@@ -195,6 +195,52 @@ internal sealed class VectorIndex : IDisposable
         return _scans.RunAsync(scan);
     }
 
+    /// <summary>
+    /// Answers many queries at once: those the graph takes through it, the others together in one blocked pass over
+    /// the rows (every row loaded once for all of them), whatever else is in flight.
+    /// </summary>
+    public IReadOnlyList<VectorHit>[] SearchBatch(IReadOnlyList<VectorQuery> queries, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(queries);
+        var scans = queries.Select(PrepareScan).ToArray();
+        var answers = new IReadOnlyList<VectorHit>[scans.Length];
+        var exact = new List<int>();
+        _lock.EnterReadLock();
+        try
+        {
+            ThrowIfDisposed();
+            for (var i = 0; i < scans.Length; i++)
+            {
+                var scan = scans[i];
+                if (TrySearchGraph(scan.Query, scan.Qs, scan.Qc, scan.Filter, scan.Need, _table.Order, cancellationToken) is { } ranked)
+                {
+                    answers[i] = _table.ToHits(scan.Query, ranked);
+                }
+                else
+                {
+                    exact.Add(i);
+                }
+            }
+        }
+        finally
+        {
+            _lock.ExitReadLock();
+        }
+
+        cancellationToken.ThrowIfCancellationRequested();
+        if (exact.Count > 0)
+        {
+            var batch = exact.Select(i => scans[i]).ToArray();
+            ScanBatch(batch);
+            for (var j = 0; j < exact.Count; j++)
+            {
+                answers[exact[j]] = batch[j].Result.GetAwaiter().GetResult();
+            }
+        }
+
+        return answers;
+    }
+
     /// <summary>Exact answers to several queries from one pass over the rows, whatever the load (for tests).</summary>
     internal IReadOnlyList<VectorHit>[] ScanTogether(IReadOnlyList<VectorQuery> queries)
     {
