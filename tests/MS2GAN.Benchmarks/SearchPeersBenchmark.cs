@@ -7,20 +7,12 @@ namespace MS2GAN.Benchmarks;
 /// <c>search-peers</c>: the embedded store, exact and HNSW, on the vectors bench/faiss_peer.py gives FAISS. The
 /// records are the image records of the Wikipedia model corpus (<see cref="WikipediaCorpus"/>), the queries its
 /// text->image queries; both are written as .npy ([S ; C] per record, [w_s S ; w_c C] per query, each part
-/// L2-normalised, so an inner product is the store's score). HNSW is measured at several ef values on one graph (see ReloadedMinimumEf).
+/// L2-normalised, so an inner product is the store's score). HNSW is measured at several ef values on one graph.
 /// Options: --data DIR, --model DIR (trained there when missing), --items N (100000), --queries N (1000),
 /// --callers N (8), --ef-search LIST (16,32,64,128,256), --vectors DIR (where the .npy go), --json FILE.
 /// </summary>
 internal static class SearchPeersBenchmark
 {
-    /// <summary>
-    /// The ef a graph reopened from its file searches with at least: USearch's default expansion, which the C# wrapper
-    /// cannot change after a load (the store asks for max(k, ef) candidates, so larger values do apply). Measured: ef
-    /// 16 to 64 on a reopened graph gave the same recall@10 to the last digit, ef 128 more. The first ef in the list is
-    /// measured on the graph as built, where it applies whatever its value.
-    /// </summary>
-    private const int ReloadedMinimumEf = 64;
-
     public static async Task<int> RunAsync(BenchArgs args)
     {
         var items = args.Int("items", 100_000);
@@ -51,7 +43,7 @@ internal static class SearchPeersBenchmark
             var definition = new IndexDefinition(HnswBenchmark.Index, corpus.SpecificDim, corpus.SharedDim, null);
             using var exact = new EmbeddedVectorStore(new EmbeddedVectorStoreOptions { RootDirectory = Path.Combine(root.FullName, "exact") });
             var hnswOptions = new EmbeddedVectorStoreOptions { RootDirectory = Path.Combine(root.FullName, "hnsw"), Mode = VectorSearchMode.Hnsw, HnswExpansionSearch = efs[0], HnswThreshold = 0 };
-            var hnsw = new EmbeddedVectorStore(hnswOptions);
+            using var hnsw = new EmbeddedVectorStore(hnswOptions);
             await HnswBenchmark.LoadAsync(exact, definition, records);
             var build = System.Diagnostics.Stopwatch.StartNew();
             await HnswBenchmark.LoadAsync(hnsw, definition, records);
@@ -60,26 +52,19 @@ internal static class SearchPeersBenchmark
             await HnswBenchmark.WarmUpAsync(exact, hnsw, set.Queries);
             var truth = await SearchRun.SequentialAsync(exact, HnswBenchmark.Index, set.Queries);
             var exactConcurrent = await SearchRun.ConcurrentAsync(exact, HnswBenchmark.Index, set.Queries, callers);
-            Console.WriteLine($"  exact: {truth.QueriesPerSecond:N0} q/s one at a time, {exactConcurrent:N0} q/s with {callers} callers");
+            var batchClock = System.Diagnostics.Stopwatch.StartNew();
+            var batched = await exact.SearchBatchAsync(HnswBenchmark.Index, set.Queries);
+            var exactBatch = set.Queries.Count / batchClock.Elapsed.TotalSeconds;
+            var batchSame = truth.Hits.Zip(batched).All(p => p.First.Select(h => (h.ItemId, h.Score)).SequenceEqual(p.Second.Select(h => (h.ItemId, h.Score))));
+            Console.WriteLine($"  exact: {truth.QueriesPerSecond:N0} q/s one at a time, {exactConcurrent:N0} q/s with {callers} callers, " +
+                $"{exactBatch:N0} q/s all {set.Queries.Count} in one call (answers equal to one at a time: {batchSame})");
             Console.WriteLine($"  HNSW (M {hnswOptions.HnswConnectivity}, efConstruction {hnswOptions.HnswExpansionAdd}): graph built in {buildSeconds:F1} s");
             var graphs = new List<object>();
             foreach (var ef in efs)
             {
-                if (ef != efs[0] && ef < ReloadedMinimumEf)
-                {
-                    Console.WriteLine($"    ef {ef,4}: skipped: a graph loaded from its file searches with ef >= {ReloadedMinimumEf} (USearch's default; its C# wrapper cannot change it)");
-                    continue;
-                }
-
-                if (ef != hnswOptions.HnswExpansionSearch)
-                {
-                    hnsw.Dispose();
-                    hnswOptions = hnswOptions with { HnswExpansionSearch = ef };
-                    hnsw = new EmbeddedVectorStore(hnswOptions);
-                    await hnsw.WaitForGraphAsync(HnswBenchmark.Index);
-                    await HnswBenchmark.WarmUpAsync(exact, hnsw, set.Queries);
-                }
-
+                // One graph, its ef changed between runs (USearch applies it at once; a reopened graph no longer keeps 64).
+                hnsw.Tune(HnswBenchmark.Index, ef, null);
+                await HnswBenchmark.WarmUpAsync(exact, hnsw, set.Queries);
                 var run = await SearchRun.SequentialAsync(hnsw, HnswBenchmark.Index, set.Queries);
                 var recall = SearchRun.Recall(truth.Hits, run.Hits);
                 var concurrent = await SearchRun.ConcurrentAsync(hnsw, HnswBenchmark.Index, set.Queries, callers);
@@ -87,7 +72,6 @@ internal static class SearchPeersBenchmark
                 graphs.Add(new { ef, recallAt10 = recall, qpsOneAtATime = run.QueriesPerSecond, qpsConcurrent = concurrent });
             }
 
-            hnsw.Dispose();
             var written = await BenchRun.WriteJsonAsync(jsonPath, new
             {
                 machine = BenchRun.Machine,
@@ -96,7 +80,7 @@ internal static class SearchPeersBenchmark
                 dim = corpus.SpecificDim + corpus.SharedDim,
                 callers,
                 corpus = corpus.Description,
-                exact = new { qpsOneAtATime = truth.QueriesPerSecond, qpsConcurrent = exactConcurrent },
+                exact = new { qpsOneAtATime = truth.QueriesPerSecond, qpsConcurrent = exactConcurrent, qpsBatch = exactBatch, batchEqualsOneAtATime = batchSame },
                 hnsw = new { m = hnswOptions.HnswConnectivity, efConstruction = hnswOptions.HnswExpansionAdd, buildSeconds, runs = graphs },
             });
             Console.WriteLine($"results: {written}");
@@ -109,7 +93,7 @@ internal static class SearchPeersBenchmark
     }
 
     /// <summary>One row per vector pair: [specificWeight * S / |S| ; sharedWeight * C / |C|].</summary>
-    private static FeatureMatrix Joint(IReadOnlyList<(float[] Specific, float[] Shared, double SpecificWeight, double SharedWeight)> rows)
+    internal static FeatureMatrix Joint(IReadOnlyList<(float[] Specific, float[] Shared, double SpecificWeight, double SharedWeight)> rows)
     {
         var width = rows[0].Specific.Length + rows[0].Shared.Length;
         var values = new float[rows.Count * width];

@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Text.Json;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
+using MS2GAN.Storage.Vectors.Embedded;
 
 namespace MS2GAN.Storage.Vectors;
 
@@ -161,6 +162,20 @@ public sealed class EmbeddedVectorStore : IVectorStore, IDisposable, IAsyncDispo
         return Resolve(indexOrAlias).SearchAsync(query, cancellationToken);
     }
 
+    /// <summary>
+    /// Answers many queries in one call, in their order: in exact mode (and for the queries the HNSW graph cannot
+    /// take) all of them in one pass over the vectors, blocks of rows against tiles of queries, so a caller with
+    /// hundreds of queries pays for about one scan instead of one each. Each answer equals what
+    /// <see cref="SearchAsync"/> gives for that query.
+    /// </summary>
+    public Task<IReadOnlyList<IReadOnlyList<VectorHit>>> SearchBatchAsync(
+        string indexOrAlias, IReadOnlyList<VectorQuery> queries, CancellationToken cancellationToken = default)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        var index = Resolve(indexOrAlias);
+        return Task.Run<IReadOnlyList<IReadOnlyList<VectorHit>>>(() => index.SearchBatch(queries, cancellationToken), cancellationToken);
+    }
+
     /// <summary>Exact answers to several queries from one shared pass over the index (for tests of the shared scan).</summary>
     internal IReadOnlyList<VectorHit>[] ScanTogether(string indexOrAlias, IReadOnlyList<VectorQuery> queries) =>
         Resolve(indexOrAlias).ScanTogether(queries);
@@ -211,6 +226,13 @@ public sealed class EmbeddedVectorStore : IVectorStore, IDisposable, IAsyncDispo
     /// </summary>
     public Task<bool> WaitForGraphAsync(string indexOrAlias, CancellationToken cancellationToken = default) =>
         Resolve(indexOrAlias).WaitForGraphAsync(cancellationToken);
+
+    /// <summary>The state of an index's HNSW graphs (null in exact mode), for benchmarks and tests.</summary>
+    internal GraphStats? GraphStats(string indexOrAlias) => Resolve(indexOrAlias).GraphStats();
+
+    /// <summary>Changes an index's graph ef and exact-filter selectivity from now on (benchmarks sweep them on one graph).</summary>
+    internal void Tune(string indexOrAlias, int? expansionSearch, double? filterExactBelow) =>
+        Resolve(indexOrAlias).Tune(expansionSearch, filterExactBelow);
 
     /// <summary>Closes every index (saving HNSW graphs) and releases the files.</summary>
     public void Dispose()

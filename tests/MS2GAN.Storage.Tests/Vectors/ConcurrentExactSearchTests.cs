@@ -69,4 +69,61 @@ public sealed class ConcurrentExactSearchTests : IDisposable
             }
         }
     }
+
+    [Fact]
+    public async Task A_pass_of_forty_queries_gives_each_exactly_what_it_gets_alone_ties_included()
+    {
+        // Every third item repeats the vectors of the one before (equal scores, ordered by ItemId then modality), and
+        // the queries mix targets, weights, pages and filters; each answer of the blocked pass (tiles of three rows by
+        // four queries) must equal the query's pass on its own to the bit.
+        var store = _fixture.Create(root => new EmbeddedVectorStoreOptions { RootDirectory = root });
+        await store.CreateIndexAsync(new IndexDefinition("tiles", Dim, Dim, null));
+        var records = VectorCorpus.Records(2_000, Dim, Dim, seed: 21);
+        for (var i = 2; i < records.Count; i += 3)
+        {
+            records[i] = records[i] with { Specific = records[i - 1].Specific, Shared = records[i - 1].Shared };
+        }
+
+        await store.UpsertAsync("tiles", records);
+        var random = new Random(22);
+        string[] targets = [VectorModalities.Image, VectorModalities.Text, VectorModalities.Any];
+        var queries = Enumerable.Range(0, 40).Select(i => new VectorQuery(
+            VectorCorpus.RandomVector(random, Dim), VectorCorpus.RandomVector(random, Dim),
+            (i % 5) * 0.25, 1 - ((i % 5) * 0.2), targets[i % 3], K: 3 + (i % 9), Offset: i % 4 == 0 ? 2 : 0,
+            AnyOfLabels: i % 7 == 0 ? [VectorCorpus.LabelPool[i % 10]] : null,
+            Metadata: i % 6 == 0 ? new Dictionary<string, string> { ["parity"] = "even" } : null,
+            ExcludeItemId: i % 5 == 0 ? records[i].ItemId : null)).ToList();
+
+        var together = store.ScanTogether("tiles", queries);
+
+        for (var i = 0; i < queries.Count; i++)
+        {
+            var alone = store.ScanTogether("tiles", [queries[i]])[0];
+            Assert.Equal(alone.Select(h => (h.ItemId, h.Modality, h.Score)), together[i].Select(h => (h.ItemId, h.Modality, h.Score)));
+            var expected = VectorCorpus.BruteForce(records, queries[i]).Skip(queries[i].Offset).Take(queries[i].K);
+            Assert.Equal(expected.Select(h => (h.ItemId, h.Modality)), alone.Select(h => (h.ItemId, h.Modality)));
+        }
+    }
+
+    [Fact]
+    public async Task The_batch_api_answers_each_query_as_a_search_of_its_own_does()
+    {
+        var store = _fixture.Create(root => new EmbeddedVectorStoreOptions { RootDirectory = root });
+        await store.CreateIndexAsync(new IndexDefinition("batch", Dim, Dim, null));
+        await store.UpsertAsync("batch", VectorCorpus.Records(1_500, Dim, Dim, seed: 31));
+        var random = new Random(32);
+        var queries = Enumerable.Range(0, 70).Select(i => new VectorQuery(
+            VectorCorpus.RandomVector(random, Dim), VectorCorpus.RandomVector(random, Dim), 0.7, 0.3,
+            i % 2 == 0 ? VectorModalities.Image : VectorModalities.Any, K: 10,
+            AnyOfLabels: i % 5 == 0 ? [VectorCorpus.LabelPool[i % 10]] : null)).ToList();
+
+        var batch = await store.SearchBatchAsync("batch", queries);
+
+        Assert.Equal(queries.Count, batch.Count);
+        for (var i = 0; i < queries.Count; i++)
+        {
+            var single = await store.SearchAsync("batch", queries[i]);
+            Assert.Equal(single.Select(h => (h.ItemId, h.Modality, h.Score)), batch[i].Select(h => (h.ItemId, h.Modality, h.Score)));
+        }
+    }
 }

@@ -1,5 +1,5 @@
 using System.Text;
-using MS2GAN.Storage.Vectors;
+using MS2GAN.Storage.Vectors.Embedded;
 using MS2GAN.TestSupport;
 
 namespace MS2GAN.Storage.Tests.Vectors;

@@ -1,4 +1,4 @@
-namespace MS2GAN.Storage.Vectors;
+namespace MS2GAN.Storage.Vectors.Embedded;
 
 /// <summary>One query waiting for an exact scan, and, once the scan is done, its hits or the scan's failure.</summary>
 internal sealed class ExactScan(VectorQuery query, float[] qs, float[] qc, SlotFilter filter, int need)

@@ -1,4 +1,4 @@
-namespace MS2GAN.Storage.Vectors;
+namespace MS2GAN.Storage.Vectors.Embedded;
 
 /// <summary>Keeps the best <c>capacity</c> candidates in a bounded heap whose root is the worst kept one.</summary>
 internal sealed class TopKCollector
@@ -16,6 +16,21 @@ internal sealed class TopKCollector
     }
 
     public int Count => _heap.Count;
+
+    /// <summary>
+    /// Whether <see cref="Offer"/> would keep this candidate: a full collector rejects a lower score than its worst
+    /// at the cost of one comparison (the blocked scan offers every row to every query, most of them rejected).
+    /// </summary>
+    public bool Admits(double score, int slot)
+    {
+        if (_heap.Count < _capacity)
+        {
+            return true;
+        }
+
+        var worst = _heap.Peek();
+        return score > worst.Score || (score == worst.Score && _order.Compare(new ScoredSlot(score, slot), worst) < 0);
+    }
 
     public void Offer(double score, int slot)
     {

@@ -1,6 +1,6 @@
 using System.Buffers.Binary;
 
-namespace MS2GAN.Storage.Vectors;
+namespace MS2GAN.Storage.Vectors.Embedded;
 
 /// <summary>
 /// CRC-32 (IEEE 802.3) for log and snapshot frames; System.IO.Hashing is not referenced. Slicing-by-8: eight
@@ -11,10 +11,26 @@ internal static class Crc32
 {
     private static readonly uint[] Tables = BuildTables();
 
-    public static uint Compute(ReadOnlySpan<byte> data)
+    public static uint Compute(ReadOnlySpan<byte> data) => ~Update(0xFFFFFFFFu, data);
+
+    /// <summary>The checksum of a whole file, read in blocks (graph files are gigabytes).</summary>
+    public static uint OfFile(string path)
+    {
+        using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1, FileOptions.SequentialScan);
+        var buffer = new byte[1 << 20];
+        var crc = 0xFFFFFFFFu;
+        int read;
+        while ((read = stream.Read(buffer)) > 0)
+        {
+            crc = Update(crc, buffer.AsSpan(0, read));
+        }
+
+        return ~crc;
+    }
+
+    private static uint Update(uint crc, ReadOnlySpan<byte> data)
     {
         var t = Tables;
-        var crc = 0xFFFFFFFFu;
         while (data.Length >= 8)
         {
             var low = BinaryPrimitives.ReadUInt32LittleEndian(data) ^ crc;
@@ -29,7 +45,7 @@ internal static class Crc32
             crc = t[(crc ^ b) & 0xFF] ^ (crc >> 8);
         }
 
-        return ~crc;
+        return crc;
     }
 
     // Table k holds the CRC of a byte followed by k zero bytes: table 0 is the classic one-byte table.

@@ -1,4 +1,4 @@
-namespace MS2GAN.Storage.Vectors;
+namespace MS2GAN.Storage.Vectors.Embedded;
 
 /// <summary>Writes a file through a temporary sibling, fsyncs it and renames it into place.</summary>
 internal static class AtomicFile

@@ -1,6 +1,6 @@
 using System.Buffers.Binary;
 
-namespace MS2GAN.Storage.Vectors;
+namespace MS2GAN.Storage.Vectors.Embedded;
 
 /// <summary>
 /// Length-prefixed, checksummed frames: [int32 length][uint32 crc32 of payload][payload], little-endian.

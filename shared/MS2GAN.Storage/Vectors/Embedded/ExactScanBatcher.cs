@@ -1,6 +1,6 @@
 using System.Diagnostics;
 
-namespace MS2GAN.Storage.Vectors;
+namespace MS2GAN.Storage.Vectors.Embedded;
 
 /// <summary>
 /// Lets concurrent exact searches of one index share a scan. The first query to arrive scans alone; queries
@@ -10,8 +10,11 @@ namespace MS2GAN.Storage.Vectors;
 /// </summary>
 internal sealed class ExactScanBatcher(Action<ExactScan[]> scan)
 {
-    /// <summary>Most queries in one pass; more would delay the first of them for little gain.</summary>
-    public const int MaxBatch = 16;
+    /// <summary>
+    /// Most queries in one pass; more would delay the first of them for little gain. The blocked scan loads each row
+    /// once for the whole pass, so a pass of 64 costs far less than four of 16.
+    /// </summary>
+    public const int MaxBatch = 64;
 
     /// <summary>How long a pass may wait for the callers of the previous pass to come back and join it.</summary>
     private static readonly long GatherTicks = Stopwatch.Frequency * 2 / 1000;

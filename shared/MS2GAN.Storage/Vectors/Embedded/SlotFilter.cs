@@ -1,4 +1,4 @@
-namespace MS2GAN.Storage.Vectors;
+namespace MS2GAN.Storage.Vectors.Embedded;
 
 /// <summary>The target, label, metadata and exclusion filters of a query, checked per record before scoring.</summary>
 internal sealed class SlotFilter(VectorQuery query)
@@ -7,6 +7,15 @@ internal sealed class SlotFilter(VectorQuery query)
     private readonly HashSet<string>? _labels = query.AnyOfLabels is { Count: > 0 } l ? new HashSet<string>(l, StringComparer.Ordinal) : null;
     private readonly KeyValuePair<string, string>[]? _metadata = query.Metadata is { Count: > 0 } m ? [.. m] : null;
     private readonly string? _exclude = query.ExcludeItemId;
+
+    /// <summary>The target modality's code, 0 for any.</summary>
+    public byte Target => _target;
+
+    /// <summary>The labels a record must carry one of, or null when labels do not filter.</summary>
+    public IReadOnlyCollection<string>? Labels => _labels;
+
+    /// <summary>True when metadata pairs narrow the results.</summary>
+    public bool HasMetadata => _metadata is not null;
 
     /// <summary>True when labels or metadata narrow the results (the target alone is accounted for separately).</summary>
     public bool IsSelective => _labels is not null || _metadata is not null;

@@ -1,4 +1,4 @@
-namespace MS2GAN.Storage.Vectors;
+namespace MS2GAN.Storage.Vectors.Embedded;
 
 /// <summary>Result order: higher score first, then ItemId, then modality (ordinal), so ties are deterministic.</summary>
 internal sealed class HitOrder(string?[] itemIds, byte[] modalities) : IComparer<ScoredSlot>
