@@ -23,6 +23,7 @@ public sealed class OnnxSessionFactory
     // Whether CUDA loads is a property of the process (native libraries, driver), so after one
     // failure under Auto the later sessions go straight to the CPU instead of failing and warning again.
     private volatile string? _cudaUnavailableReason;
+    private int _announced;
 
     /// <summary>Creates a factory.</summary>
     /// <param name="options">Provider preference and threading; null for the defaults (Auto, one thread per core).</param>
@@ -66,12 +67,23 @@ public sealed class OnnxSessionFactory
     {
         if (_options.Preference == ExecutionPreference.Cpu)
         {
-            return OpenOnCpu(modelName, open);
+            return OpenOnCpu(modelName, open, "the Cpu preference was chosen");
         }
         if (_options.Preference == ExecutionPreference.Auto && _cudaUnavailableReason is { } known)
         {
-            _logger.LogDebug("CUDA is not used for {Model}: {Reason}", modelName, known);
-            return OpenOnCpu(modelName, open);
+            return OpenOnCpu(modelName, open, known);
+        }
+        if (CudaLibraries.UnavailableReason is { } missing)
+        {
+            // Found before the provider is appended: ONNX Runtime would otherwise print its own error to stderr.
+            if (_options.Preference == ExecutionPreference.Cuda)
+            {
+                throw new OnnxRuntimeUnavailableException(
+                    $"the CUDA execution provider was required for {modelName} but cannot be used: {missing}; " +
+                    "choose the Auto or Cpu preference to run on the CPU instead.");
+            }
+            _cudaUnavailableReason = $"CUDA is not available here: {missing}";
+            return OpenOnCpu(modelName, open, _cudaUnavailableReason);
         }
 
         string reason;
@@ -100,14 +112,13 @@ public sealed class OnnxSessionFactory
             try
             {
                 var session = open(options);
-                _logger.LogInformation("ONNX Runtime provider for {Model}: {Provider} (device {DeviceId})",
-                    modelName, CudaProvider, _options.CudaDeviceId);
-                return new OnnxSession(session, CudaProvider, modelName);
+                Announce(modelName, CudaProvider, $"device {_options.CudaDeviceId}", null);
+                return new OnnxSession(session, CudaProvider, modelName, _options.CudaDeviceId);
             }
             catch (OnnxRuntimeException ex) when (_options.Preference == ExecutionPreference.Auto)
             {
-                // The provider library loaded but the session could not start on it (missing cuDNN,
-                // out of device memory, an operator CUDA lacks): the CPU may still run the model. Not
+                // The provider library loaded but the session could not start on it (out of device memory, an
+                // operator CUDA lacks, no GPU behind the driver): the CPU may still run the model. Not
                 // remembered, since it may be about this model rather than the machine.
                 reason = FirstLine(ex.Message);
             }
@@ -117,17 +128,38 @@ public sealed class OnnxSessionFactory
 
     private OnnxSession FallBack(string modelName, string reason, Func<SessionOptions, InferenceSession> open)
     {
+        // CUDA was there to be tried and failed: unlike a machine without CUDA, this is worth a warning.
         _logger.LogWarning("CUDA is not used for {Model}, falling back to the CPU: {Reason}", modelName, reason);
-        return OpenOnCpu(modelName, open);
+        return OpenOnCpu(modelName, open, null);
     }
 
-    private OnnxSession OpenOnCpu(string modelName, Func<SessionOptions, InferenceSession> open)
+    private OnnxSession OpenOnCpu(string modelName, Func<SessionOptions, InferenceSession> open, string? why)
     {
         using var options = NewOptions();
         var session = open(options);
-        _logger.LogInformation("ONNX Runtime provider for {Model}: {Provider} ({Threads} intra-op threads)",
-            modelName, CpuProvider, _options.EffectiveIntraOpThreads);
+        var threads = _options.EffectiveIntraOpThreads;
+        Announce(modelName, CpuProvider, threads == 1 ? "1 intra-op thread" : $"{threads} intra-op threads", why);
         return new OnnxSession(session, CpuProvider, modelName);
+    }
+
+    /// <summary>
+    /// Says which provider runs: once per factory at Information (with why, when the CPU runs because CUDA cannot),
+    /// then per model at Debug, so that a start shows one line rather than one per model.
+    /// </summary>
+    private void Announce(string modelName, string provider, string detail, string? why)
+    {
+        if (Interlocked.Exchange(ref _announced, 1) == 0)
+        {
+            if (why is null)
+            {
+                _logger.LogInformation("ONNX Runtime runs on {Provider} ({Detail})", provider, detail);
+            }
+            else
+            {
+                _logger.LogInformation("ONNX Runtime runs on {Provider} ({Detail}): {Why}", provider, detail, why);
+            }
+        }
+        _logger.LogDebug("ONNX Runtime provider for {Model}: {Provider} ({Detail})", modelName, provider, detail);
     }
 
     private SessionOptions NewOptions()
