@@ -8,100 +8,85 @@ namespace MS2GAN.Features.Backbones;
 
 /// <summary>
 /// ResNet18 image features (512-d, the global average pool of the network from
-/// Microsoft.ML.DnnImageFeaturizer.ResNet18). Owns its two sessions: <c>ResNetPreprocess.onnx</c>
-/// (planar RGB 0-255 in; swaps to BGR and subtracts the ImageNet mean image) then <c>ResNet18.onnx</c>.
-/// Images are drawn over white (alpha dropped), scaled to cover 224x224 and centre-cropped, as ML.NET's
-/// default image resizer does. The models take one image per run, so calls are serialized; the input
-/// and output buffers are allocated once and reused.
+/// Microsoft.ML.DnnImageFeaturizer.ResNet18). The package's <c>ResNetPreprocess.onnx</c> (planar RGB 0-255 in;
+/// swaps to BGR and subtracts the ImageNet mean image) and <c>ResNet18.onnx</c>, both fixed at one image, are
+/// merged when loaded into one session whose batch dimension is symbolic (<see cref="ResNetGraph"/>), so images
+/// run <see cref="BatchSize"/> at a time. Images are drawn over white (alpha dropped), scaled to cover 224x224
+/// and centre-cropped, as ML.NET's default image resizer does. While the session runs one batch, the next one is
+/// decoded, drawn and converted on another thread. Safe for concurrent calls: batches are serialized among
+/// themselves, and single images have their own buffers, so a query never waits behind a whole batch.
 /// </summary>
 public sealed class ResNet18Backbone : IDisposable
 {
     /// <summary>Largest image accepted by default: 40 megapixels (checked from the header, before decoding).</summary>
     public const long DefaultMaxPixels = 40_000_000;
 
-    private readonly OnnxSession _preprocess;
-    private readonly OnnxSession _network;
-    private readonly string[] _preprocessInput;
-    private readonly string[] _preprocessOutput;
-    private readonly string[] _networkInput;
-    private readonly string[] _networkOutput;
-    private readonly float[] _features;
-    private readonly OrtValue[] _pixelsValue;
-    private readonly OrtValue[] _preprocessedValue;
-    private readonly OrtValue[] _featuresValue;
+    /// <summary>Images per session run by default.</summary>
+    public const int DefaultBatchSize = 16;
+
+    private readonly OnnxSession _session;
+    private readonly string[] _inputNames;
+    private readonly string[] _outputNames;
     private readonly RunOptions _runOptions = new();
-    private readonly SKBitmap _frame;
-    private readonly SKCanvas _canvas;
-    private readonly float[] _pixels;
-    private readonly Lock _gate = new();
+    private readonly FrameBatch _single;
+    private readonly Lazy<FrameBatch[]> _batches;
+    private readonly ImageStageClock _clock = new();
+    private readonly Lock _singleGate = new();
+    private readonly Lock _batchGate = new();
     private bool _disposed;
 
-    /// <summary>Loads the two models.</summary>
-    /// <param name="sessions">Creates the sessions on the preferred execution provider.</param>
+    /// <summary>Loads the two models as one batched session.</summary>
+    /// <param name="sessions">Creates the session on the preferred execution provider.</param>
     /// <param name="modelDirectory">The folder holding the model files; default <see cref="BackboneFiles.DefaultDirectory"/>.</param>
     /// <param name="maxPixels">Images with more pixels are refused before decoding.</param>
+    /// <param name="batchSize">Images per session run in <see cref="EmbedBatch"/> and <see cref="EmbedMany"/>.</param>
+    /// <param name="overlapPreparation">Prepare the next batch while the session runs this one (true), or after it.</param>
     /// <exception cref="FileNotFoundException">A model file is missing.</exception>
-    /// <exception cref="DataFormatException">A model does not have the inputs and outputs expected of it.</exception>
-    public ResNet18Backbone(OnnxSessionFactory sessions, string? modelDirectory = null, long maxPixels = DefaultMaxPixels)
+    /// <exception cref="DataFormatException">A model does not have the inputs and outputs expected of it, or cannot be batched.</exception>
+    public ResNet18Backbone(OnnxSessionFactory sessions, string? modelDirectory = null, long maxPixels = DefaultMaxPixels,
+        int batchSize = DefaultBatchSize, bool overlapPreparation = true)
     {
         ArgumentNullException.ThrowIfNull(sessions);
         ArgumentOutOfRangeException.ThrowIfLessThan(maxPixels, 1);
+        ArgumentOutOfRangeException.ThrowIfLessThan(batchSize, 1);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(batchSize, 1024);
         modelDirectory ??= BackboneFiles.DefaultDirectory;
         MaxPixels = maxPixels;
-        var preprocessPath = Path.Combine(modelDirectory, BackboneFiles.ResNetPreprocess);
-        var networkPath = Path.Combine(modelDirectory, BackboneFiles.ResNet18);
+        BatchSize = batchSize;
+        OverlapsPreparation = overlapPreparation;
+        var model = ResNetGraph.Build(Path.Combine(modelDirectory, BackboneFiles.ResNetPreprocess), Path.Combine(modelDirectory, BackboneFiles.ResNet18));
+        InputHeight = model.Height;
+        InputWidth = model.Width;
+        Dim = model.Dim;
+        _inputNames = [model.InputName];
+        _outputNames = [model.OutputName];
 
-        var owned = new List<IDisposable> { _runOptions };
+        _session = sessions.Create(model.Model, $"{BackboneFiles.ResNetPreprocess} + {BackboneFiles.ResNet18} (batched)");
         try
         {
-            _preprocess = sessions.Create(preprocessPath);
-            owned.Add(_preprocess);
-            _network = sessions.Create(networkPath);
-            owned.Add(_network);
-
-            var (preprocessIn, inputShape) = SingleFloat(_preprocess.Session.InputMetadata, preprocessPath, "input");
-            var (preprocessOut, preprocessedShape) = SingleFloat(_preprocess.Session.OutputMetadata, preprocessPath, "output");
-            var (networkIn, networkInputShape) = SingleFloat(_network.Session.InputMetadata, networkPath, "input");
-            var (networkOut, outputShape) = SingleFloat(_network.Session.OutputMetadata, networkPath, "output");
-            if (inputShape is not [1, 3, > 0, > 0])
-            {
-                throw new DataFormatException(preprocessPath, $"expected an input of shape [1, 3, height, width], found {Format(inputShape)}");
-            }
-            if (!preprocessedShape.SequenceEqual(inputShape) || !networkInputShape.SequenceEqual(inputShape))
-            {
-                throw new DataFormatException(networkPath,
-                    $"the preprocessing output {Format(preprocessedShape)} and the network input {Format(networkInputShape)} must both be {Format(inputShape)}");
-            }
-            if (outputShape is not [1, > 0, ..] || outputShape[2..].Any(d => d != 1))
-            {
-                throw new DataFormatException(networkPath, $"expected a pooled output of shape [1, dim, 1, 1], found {Format(outputShape)}");
-            }
-            InputHeight = inputShape[2];
-            InputWidth = inputShape[3];
-            Dim = outputShape[1];
-            _preprocessInput = [preprocessIn];
-            _preprocessOutput = [preprocessOut];
-            _networkOutput = [networkOut];
-            _networkInput = [networkIn];
-
-            var inputDims = inputShape.Select(d => (long)d).ToArray();
-            _pixels = new float[3 * InputWidth * InputHeight];
-            _features = new float[Dim];
-            _pixelsValue = [Own(owned, OrtValue.CreateTensorValueFromMemory(_pixels, inputDims))];
-            _preprocessedValue = [Own(owned, OrtValue.CreateTensorValueFromMemory(new float[_pixels.Length], inputDims))];
-            _featuresValue = [Own(owned, OrtValue.CreateTensorValueFromMemory(_features, outputShape.Select(d => (long)d).ToArray()))];
-
-            _frame = Own(owned, new SKBitmap(new SKImageInfo(InputWidth, InputHeight, SKColorType.Rgba8888, SKAlphaType.Premul)));
-            _canvas = Own(owned, new SKCanvas(_frame));
+            _single = new FrameBatch(_session, 1, InputWidth, InputHeight, Dim);
         }
         catch
         {
-            for (var i = owned.Count - 1; i >= 0; i--)
-            {
-                owned[i].Dispose();
-            }
+            _session.Dispose();
+            _runOptions.Dispose();
             throw;
         }
+        // Two batches' buffers (about 10 MB each at 16 images) only once a batch is asked for: a search process
+        // embeds one query image at a time.
+        _batches = new Lazy<FrameBatch[]>(() =>
+        {
+            var first = new FrameBatch(_session, BatchSize, InputWidth, InputHeight, Dim);
+            try
+            {
+                return [first, new FrameBatch(_session, BatchSize, InputWidth, InputHeight, Dim)];
+            }
+            catch
+            {
+                first.Dispose();
+                throw;
+            }
+        });
     }
 
     /// <summary>Width of the feature vector: 512.</summary>
@@ -116,8 +101,17 @@ public sealed class ResNet18Backbone : IDisposable
     /// <summary>Images with more pixels than this are refused before decoding.</summary>
     public long MaxPixels { get; }
 
+    /// <summary>Images per session run in the batched methods.</summary>
+    public int BatchSize { get; }
+
+    /// <summary>Whether the next batch is prepared while the session runs this one.</summary>
+    public bool OverlapsPreparation { get; }
+
     /// <summary>The execution provider running the network.</summary>
-    public string Provider => _network.Provider;
+    public string Provider => _session.Provider;
+
+    /// <summary>Where the time of every image embedded so far went (take two snapshots and <see cref="ImageStageTimes.Since"/>).</summary>
+    public ImageStageTimes StageTimes => _clock.Snapshot();
 
     /// <summary>Features of one encoded image.</summary>
     /// <param name="encodedImage">JPEG, PNG or WebP bytes. The EXIF orientation is applied.</param>
@@ -127,50 +121,62 @@ public sealed class ResNet18Backbone : IDisposable
     /// </exception>
     public float[] Embed(ReadOnlySpan<byte> encodedImage)
     {
-        var features = new float[Dim];
-        using (var bitmap = ImageDecoder.Decode(encodedImage, MaxPixels, InputWidth, InputHeight))
-        {
-            EmbedInto(bitmap, features);
-        }
-        return features;
+        var started = ImageStageClock.Now;
+        using var bitmap = ImageDecoder.Decode(encodedImage, MaxPixels, InputWidth, InputHeight);
+        return EmbedOne(bitmap, _clock.Decoded(started));
     }
 
     /// <summary>Features of an already decoded image, in any colour type SkiaSharp can draw.</summary>
     /// <returns>A new array of <see cref="Dim"/> values.</returns>
     public float[] Embed(SKBitmap bitmap)
     {
-        var features = new float[Dim];
-        EmbedInto(bitmap, features);
-        return features;
+        ArgumentNullException.ThrowIfNull(bitmap);
+        if (bitmap.Width <= 0 || bitmap.Height <= 0)
+        {
+            throw new ArgumentException("the bitmap has no pixels", nameof(bitmap));
+        }
+        return EmbedOne(bitmap, ImageStageClock.Now);
     }
 
-    /// <summary>Features of several encoded images, one row each, in order.</summary>
+    /// <summary>
+    /// Features of several encoded images, <see cref="BatchSize"/> per session run, each image's result on its
+    /// own: an image that cannot be used gets its error and the others are embedded as usual.
+    /// </summary>
     /// <param name="encodedImages">JPEG, PNG or WebP bytes.</param>
-    /// <param name="progress">Told the number of images done after each image.</param>
-    /// <param name="cancellationToken">Checked between images.</param>
+    /// <param name="progress">Told the number of images done after each batch.</param>
+    /// <param name="cancellationToken">Checked between batches.</param>
+    /// <returns>One result per image, in order.</returns>
+    public IReadOnlyList<ImageEmbedding> EmbedBatch(IReadOnlyList<ReadOnlyMemory<byte>> encodedImages, IProgress<int>? progress = null,
+        CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(encodedImages);
+        var results = new ImageEmbedding[encodedImages.Count];
+        EmbedInBatches(encodedImages.Count, i => encodedImages[i],
+            (i, features) => results[i] = ImageEmbedding.Success(features.ToArray()),
+            (i, error) => results[i] = ImageEmbedding.Failure(error),
+            progress, cancellationToken);
+        return results;
+    }
+
+    /// <summary>Features of several encoded images, one row each, in order, <see cref="BatchSize"/> per session run.</summary>
+    /// <param name="encodedImages">JPEG, PNG or WebP bytes; read one batch at a time, so a lazy list is never held whole.</param>
+    /// <param name="progress">Told the number of images done after each batch.</param>
+    /// <param name="cancellationToken">Checked between batches.</param>
     /// <exception cref="InvalidDataException">An image cannot be used; the message says which (by index) and why.</exception>
     public FeatureMatrix EmbedMany(IReadOnlyList<byte[]> encodedImages, IProgress<int>? progress = null,
         CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(encodedImages);
         var result = new FeatureMatrix(new float[encodedImages.Count * Dim], encodedImages.Count, Dim);
-        for (var i = 0; i < encodedImages.Count; i++)
+        var errors = new string?[encodedImages.Count];
+        EmbedInBatches(encodedImages.Count, i => encodedImages[i],
+            (i, features) => features.CopyTo(result.Values.AsSpan(i * Dim, Dim)),
+            (i, error) => errors[i] = error,
+            progress, cancellationToken);
+        var first = Array.FindIndex(errors, e => e is not null);
+        if (first >= 0)
         {
-            cancellationToken.ThrowIfCancellationRequested();
-            SKBitmap bitmap;
-            try
-            {
-                bitmap = ImageDecoder.Decode(encodedImages[i], MaxPixels, InputWidth, InputHeight);
-            }
-            catch (InvalidDataException ex)
-            {
-                throw new InvalidDataException($"image {i.ToString(CultureInfo.InvariantCulture)}: {ex.Message}", ex);
-            }
-            using (bitmap)
-            {
-                EmbedInto(bitmap, result.Values.AsSpan(i * Dim, Dim));
-            }
-            progress?.Report(i + 1);
+            throw new InvalidDataException($"image {first.ToString(CultureInfo.InvariantCulture)}: {errors[first]}");
         }
         return result;
     }
@@ -178,102 +184,129 @@ public sealed class ResNet18Backbone : IDisposable
     /// <inheritdoc />
     public void Dispose()
     {
-        lock (_gate)
+        lock (_batchGate)
+        lock (_singleGate)
         {
             if (_disposed)
             {
                 return;
             }
             _disposed = true;
-            _canvas.Dispose();
-            _frame.Dispose();
-            _featuresValue[0].Dispose();
-            _preprocessedValue[0].Dispose();
-            _pixelsValue[0].Dispose();
-            _network.Dispose();
-            _preprocess.Dispose();
+            if (_batches.IsValueCreated)
+            {
+                Array.ForEach(_batches.Value, b => b.Dispose());
+            }
+            _single.Dispose();
+            _session.Dispose();
             _runOptions.Dispose();
         }
     }
 
-    private void EmbedInto(SKBitmap bitmap, Span<float> destination)
+    private float[] EmbedOne(SKBitmap bitmap, long since)
     {
-        ArgumentNullException.ThrowIfNull(bitmap);
-        if (bitmap.Width <= 0 || bitmap.Height <= 0)
-        {
-            throw new ArgumentException("the bitmap has no pixels", nameof(bitmap));
-        }
-        lock (_gate)
+        var features = new float[Dim];
+        lock (_singleGate)
         {
             ObjectDisposedException.ThrowIf(_disposed, this);
-            DrawFrame(bitmap);
-            ToPlanarRgb(_frame.GetPixelSpan(), _pixels);
-            _preprocess.Session.Run(_runOptions, _preprocessInput, _pixelsValue, _preprocessOutput, _preprocessedValue);
-            _network.Session.Run(_runOptions, _networkInput, _preprocessedValue, _networkOutput, _featuresValue);
-            _features.CopyTo(destination);
+            _single.Clear();
+            _single.Add(0, bitmap, _clock, since);
+            Run(_single, (_, row) => row.CopyTo(features));
         }
+        return features;
     }
 
-    /// <summary>Scales the bitmap to cover the frame, centre-crops it, and composites it over white.</summary>
-    private void DrawFrame(SKBitmap bitmap)
+    /// <summary>
+    /// The batched path: batch k + 1 is prepared (decoded, drawn, converted) on a pool thread into the other
+    /// buffers while the session runs batch k. Results go to the callbacks by the caller's index, from either thread,
+    /// never twice for one index.
+    /// </summary>
+    private void EmbedInBatches(int count, Func<int, ReadOnlyMemory<byte>> image, RowAction embedded, Action<int, string> refused,
+        IProgress<int>? progress, CancellationToken cancellationToken)
     {
-        var scale = Math.Max((float)InputWidth / bitmap.Width, (float)InputHeight / bitmap.Height);
-        var cropWidth = InputWidth / scale;
-        var cropHeight = InputHeight / scale;
-        var source = SKRect.Create((bitmap.Width - cropWidth) / 2, (bitmap.Height - cropHeight) / 2, cropWidth, cropHeight);
-        // Shrinking samples trilinearly from mipmaps (no aliasing); enlarging uses the Mitchell cubic.
-        var sampling = scale < 1f
-            ? new SKSamplingOptions(SKFilterMode.Linear, SKMipmapMode.Linear)
-            : new SKSamplingOptions(SKCubicResampler.Mitchell);
-        using var pixmap = bitmap.PeekPixels()
-            ?? throw new ArgumentException("the bitmap's pixels cannot be read", nameof(bitmap));
-        using var image = SKImage.FromPixels(pixmap)
-            ?? throw new ArgumentException($"the bitmap's colour type {bitmap.ColorType} cannot be drawn", nameof(bitmap));
-        _canvas.Clear(SKColors.White);
-        _canvas.DrawImage(image, source, SKRect.Create(InputWidth, InputHeight), sampling);
-        _canvas.Flush();
-    }
-
-    /// <summary>RGBA bytes (opaque after drawing over white) to planar R, G, B planes of 0-255 floats.</summary>
-    /// <remarks>
-    /// RGB, not BGR, is what the preprocessing graph takes: it splits its input into planes it names
-    /// RInp, GInp, BInp, concatenates them as B, G, R and subtracts a mean image whose planes average
-    /// 103, 116 and 123 (the ImageNet B, G, R means). The network after it sees BGR, as it was trained;
-    /// ML.NET feeds this graph RGB too (ExtractPixels' default order).
-    /// </remarks>
-    private static void ToPlanarRgb(ReadOnlySpan<byte> rgba, Span<float> planar)
-    {
-        var plane = planar.Length / 3;
-        var red = planar[..plane];
-        var green = planar.Slice(plane, plane);
-        var blue = planar.Slice(2 * plane, plane);
-        for (int i = 0, p = 0; i < plane; i++, p += 4)
+        if (count == 0)
         {
-            red[i] = rgba[p];
-            green[i] = rgba[p + 1];
-            blue[i] = rgba[p + 2];
+            return;
         }
-    }
-
-    private static (string Name, int[] Shape) SingleFloat(IReadOnlyDictionary<string, NodeMetadata> nodes, string path, string role)
-    {
-        if (nodes.Count != 1)
+        lock (_batchGate)
         {
-            throw new DataFormatException(path, $"expected one {role}, found {nodes.Count}: {string.Join(", ", nodes.Keys)}");
+            ObjectDisposedException.ThrowIf(_disposed, this);
+            var batches = _batches.Value;
+            Prepare(batches[0], image, 0, count, refused);
+            for (var start = 0; start < count; start += BatchSize)
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                var current = batches[start / BatchSize % 2];
+                var following = batches[(start / BatchSize + 1) % 2];
+                var next = start + BatchSize;
+                var preparing = next < count && OverlapsPreparation
+                    ? Task.Run(() => Prepare(following, image, next, count, refused), CancellationToken.None)
+                    : null;
+                try
+                {
+                    Run(current, embedded);
+                }
+                catch when (preparing is not null)
+                {
+                    // The other buffers are still being filled: they must be left alone before the lock is released.
+                    ((IAsyncResult)preparing).AsyncWaitHandle.WaitOne();
+                    throw;
+                }
+                if (preparing is not null)
+                {
+                    var waiting = ImageStageClock.Now;
+                    preparing.GetAwaiter().GetResult();
+                    _clock.Waited(waiting);
+                }
+                else if (next < count)
+                {
+                    Prepare(following, image, next, count, refused);
+                }
+                progress?.Report(Math.Min(next, count));
+            }
         }
-        var (name, metadata) = nodes.First();
-        if (metadata.ElementDataType != Microsoft.ML.OnnxRuntime.Tensors.TensorElementType.Float)
-        {
-            throw new DataFormatException(path, $"expected a float {role}, found {metadata.ElementDataType} for '{name}'");
-        }
-        return (name, metadata.Dimensions);
     }
 
-    private static string Format(int[] shape) => $"[{string.Join(", ", shape)}]";
-
-    private static T Own<T>(List<IDisposable> owned, T item) where T : IDisposable
+    private void Prepare(FrameBatch batch, Func<int, ReadOnlyMemory<byte>> image, int start, int count, Action<int, string> refused)
     {
-        owned.Add(item);
-        return item;
+        batch.Clear();
+        var end = Math.Min(start + BatchSize, count);
+        for (var i = start; i < end; i++)
+        {
+            var started = ImageStageClock.Now;
+            SKBitmap bitmap;
+            try
+            {
+                bitmap = ImageDecoder.Decode(image(i).Span, MaxPixels, InputWidth, InputHeight);
+            }
+            catch (InvalidDataException ex)
+            {
+                _clock.Image();
+                refused(i, ex.Message);
+                continue;
+            }
+            using (bitmap)
+            {
+                batch.Add(i, bitmap, _clock, _clock.Decoded(started));
+            }
+        }
     }
+
+    private void Run(FrameBatch batch, RowAction embedded)
+    {
+        if (batch.Count == 0)
+        {
+            return;
+        }
+        var started = ImageStageClock.Now;
+        batch.Run(_session, _inputNames, _outputNames, _runOptions);
+        _clock.Batch();
+        started = _clock.Ran(started);
+        for (var row = 0; row < batch.Count; row++)
+        {
+            embedded(batch.Items[row], batch.FeaturesOf(row));
+        }
+        _clock.Copied(started);
+    }
+
+    private delegate void RowAction(int item, ReadOnlySpan<float> features);
 }
