@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using Microsoft.ML.OnnxRuntime;
 using MS2GAN.Features.Onnx;
 using SkiaSharp;
@@ -5,21 +6,28 @@ using SkiaSharp;
 namespace MS2GAN.Features.Backbones;
 
 /// <summary>
-/// The buffers of one ResNet18 batch: a frame to draw each image into, the planar pixels of up to
-/// <see cref="Capacity"/> images (the session's input) and their features (its output), both in
-/// <see cref="HostBuffer"/>s so that a CUDA session copies them to and from the device directly. Filled by one
-/// thread, then run; never both at once (the backbone alternates two of these to overlap them).
+/// The buffers of one ResNet18 batch: frames to draw images into (one per preparing thread), the planar pixels
+/// of up to <see cref="Capacity"/> images (the session's input) and their features (its output), both in
+/// <see cref="HostBuffer"/>s so that a CUDA session copies them to and from the device directly. Prepared, then
+/// run; never both at once (the backbone alternates two of these to overlap them).
 /// </summary>
 internal sealed class FrameBatch : IDisposable
 {
-    private readonly SKBitmap _frame;
-    private readonly SKCanvas _canvas;
+    private readonly Frame[] _frames;
+    private readonly ConcurrentStack<Frame> _idleFrames;
+    private readonly bool[] _prepared;
     private readonly int _width;
     private readonly int _height;
     private readonly int _dim;
     private readonly int _frameValues;
 
-    public FrameBatch(OnnxSession session, int capacity, int width, int height, int dim)
+    /// <param name="session">The session the buffers are for (pinned host memory when it runs on CUDA).</param>
+    /// <param name="capacity">Images per batch.</param>
+    /// <param name="width">Frame width.</param>
+    /// <param name="height">Frame height.</param>
+    /// <param name="dim">Features per image.</param>
+    /// <param name="preparers">Threads that decode and draw one batch's images at once.</param>
+    public FrameBatch(OnnxSession session, int capacity, int width, int height, int dim, int preparers)
     {
         Capacity = capacity;
         _width = width;
@@ -27,13 +35,18 @@ internal sealed class FrameBatch : IDisposable
         _dim = dim;
         _frameValues = 3 * width * height;
         Items = new int[capacity];
+        _prepared = new bool[capacity];
+        _frames = new Frame[Math.Clamp(preparers, 1, capacity)];
         var owned = new List<IDisposable>();
         try
         {
             Pixels = Own(owned, HostBuffer.Allocate(session, capacity * _frameValues));
             Features = Own(owned, HostBuffer.Allocate(session, capacity * dim));
-            _frame = Own(owned, new SKBitmap(new SKImageInfo(width, height, SKColorType.Rgba8888, SKAlphaType.Premul)));
-            _canvas = Own(owned, new SKCanvas(_frame));
+            for (var i = 0; i < _frames.Length; i++)
+            {
+                _frames[i] = Own(owned, new Frame(width, height));
+            }
+            _idleFrames = new ConcurrentStack<Frame>(_frames);
         }
         catch
         {
@@ -56,19 +69,86 @@ internal sealed class FrameBatch : IDisposable
 
     public void Clear() => Count = 0;
 
-    /// <summary>Draws <paramref name="bitmap"/> into the next row; returns the time the conversion ended.</summary>
+    /// <summary>Draws an already decoded image into the next row; returns the time the conversion ended.</summary>
     public long Add(int item, SKBitmap bitmap, ImageStageClock clock, long since)
     {
         if (Count == Capacity)
         {
             throw new InvalidOperationException($"the batch already holds {Capacity} images");
         }
-        DrawFrame(bitmap);
-        since = clock.Drawn(since);
-        ToPlanarRgb(_frame.GetPixelSpan(), Pixels.Span.Slice(Count * _frameValues, _frameValues));
+        since = Draw(_frames[0], bitmap, Count, clock, since);
         Items[Count++] = item;
-        clock.Image();
-        return clock.Converted(since);
+        return since;
+    }
+
+    /// <summary>
+    /// Decodes, draws and converts images <paramref name="start"/> to <paramref name="end"/> (exclusive) into this
+    /// batch, on as many threads as it has frames; an image that cannot be used goes to <paramref name="refused"/>
+    /// and takes no row.
+    /// </summary>
+    public void Prepare(int start, int end, Func<int, ReadOnlyMemory<byte>> image, long maxPixels, Action<int, string> refused, ImageStageClock clock)
+    {
+        var rows = end - start;
+        if (rows > Capacity)
+        {
+            throw new ArgumentOutOfRangeException(nameof(end), $"{rows} images do not fit a batch of {Capacity}");
+        }
+        void PrepareRow(int row, Frame frame)
+        {
+            var started = ImageStageClock.Now;
+            SKBitmap bitmap;
+            try
+            {
+                bitmap = ImageDecoder.Decode(image(start + row).Span, maxPixels, _width, _height);
+            }
+            catch (InvalidDataException ex)
+            {
+                _prepared[row] = false;
+                clock.Image();
+                refused(start + row, ex.Message);
+                return;
+            }
+            using (bitmap)
+            {
+                Draw(frame, bitmap, row, clock, clock.Decoded(started));
+            }
+            _prepared[row] = true;
+        }
+
+        if (_frames.Length == 1 || rows == 1)
+        {
+            for (var row = 0; row < rows; row++)
+            {
+                PrepareRow(row, _frames[0]);
+            }
+        }
+        else
+        {
+            // Each thread borrows a frame of its own for its share of the rows (SkiaSharp canvases are not shared).
+            Parallel.For(0, rows, new ParallelOptions { MaxDegreeOfParallelism = _frames.Length },
+                () => _idleFrames.TryPop(out var frame) ? frame : throw new InvalidOperationException("more preparing threads than frames"),
+                (row, _, frame) =>
+                {
+                    PrepareRow(row, frame);
+                    return frame;
+                },
+                _idleFrames.Push);
+        }
+
+        // Rows of refused images are closed up so that the session runs only images (a rare copy of one frame each).
+        Count = 0;
+        for (var row = 0; row < rows; row++)
+        {
+            if (!_prepared[row])
+            {
+                continue;
+            }
+            if (Count != row)
+            {
+                Pixels.Span.Slice(row * _frameValues, _frameValues).CopyTo(Pixels.Span.Slice(Count * _frameValues, _frameValues));
+            }
+            Items[Count++] = start + row;
+        }
     }
 
     /// <summary>Runs the rows filled so far through <paramref name="session"/> into <see cref="Features"/>.</summary>
@@ -83,34 +163,19 @@ internal sealed class FrameBatch : IDisposable
 
     public void Dispose()
     {
-        _canvas.Dispose();
-        _frame.Dispose();
+        Array.ForEach(_frames, f => f.Dispose());
         Features.Dispose();
         Pixels.Dispose();
     }
 
-    /// <summary>Scales the bitmap to cover the frame, centre-crops it, and composites it over white.</summary>
-    /// <remarks>
-    /// These pixels are the feature space: stored features and trained models depend on them, so any change here
-    /// (sampling, crop, background) is a new backbone version, not an optimisation.
-    /// </remarks>
-    private void DrawFrame(SKBitmap bitmap)
+    /// <summary>Draws the bitmap into <paramref name="frame"/> and converts it into <paramref name="row"/>; returns when that ended.</summary>
+    private long Draw(Frame frame, SKBitmap bitmap, int row, ImageStageClock clock, long since)
     {
-        var scale = Math.Max((float)_width / bitmap.Width, (float)_height / bitmap.Height);
-        var cropWidth = _width / scale;
-        var cropHeight = _height / scale;
-        var source = SKRect.Create((bitmap.Width - cropWidth) / 2, (bitmap.Height - cropHeight) / 2, cropWidth, cropHeight);
-        // Shrinking samples trilinearly from mipmaps (no aliasing); enlarging uses the Mitchell cubic.
-        var sampling = scale < 1f
-            ? new SKSamplingOptions(SKFilterMode.Linear, SKMipmapMode.Linear)
-            : new SKSamplingOptions(SKCubicResampler.Mitchell);
-        using var pixmap = bitmap.PeekPixels()
-            ?? throw new ArgumentException("the bitmap's pixels cannot be read", nameof(bitmap));
-        using var image = SKImage.FromPixels(pixmap)
-            ?? throw new ArgumentException($"the bitmap's colour type {bitmap.ColorType} cannot be drawn", nameof(bitmap));
-        _canvas.Clear(SKColors.White);
-        _canvas.DrawImage(image, source, SKRect.Create(_width, _height), sampling);
-        _canvas.Flush();
+        frame.Draw(bitmap);
+        since = clock.Drawn(since);
+        ToPlanarRgb(frame.Pixels, Pixels.Span.Slice(row * _frameValues, _frameValues));
+        clock.Image();
+        return clock.Converted(since);
     }
 
     /// <summary>RGBA bytes (opaque after drawing over white) to planar R, G, B planes of 0-255 floats.</summary>

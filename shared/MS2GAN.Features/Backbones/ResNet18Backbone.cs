@@ -64,7 +64,7 @@ public sealed class ResNet18Backbone : IDisposable
         _session = sessions.Create(model.Model, $"{BackboneFiles.ResNetPreprocess} + {BackboneFiles.ResNet18} (batched)");
         try
         {
-            _single = new FrameBatch(_session, 1, InputWidth, InputHeight, Dim);
+            _single = new FrameBatch(_session, 1, InputWidth, InputHeight, Dim, preparers: 1);
         }
         catch
         {
@@ -76,10 +76,10 @@ public sealed class ResNet18Backbone : IDisposable
         // embeds one query image at a time.
         _batches = new Lazy<FrameBatch[]>(() =>
         {
-            var first = new FrameBatch(_session, BatchSize, InputWidth, InputHeight, Dim);
+            var first = new FrameBatch(_session, BatchSize, InputWidth, InputHeight, Dim, PreparingThreads);
             try
             {
-                return [first, new FrameBatch(_session, BatchSize, InputWidth, InputHeight, Dim)];
+                return [first, new FrameBatch(_session, BatchSize, InputWidth, InputHeight, Dim, PreparingThreads)];
             }
             catch
             {
@@ -106,6 +106,15 @@ public sealed class ResNet18Backbone : IDisposable
 
     /// <summary>Whether the next batch is prepared while the session runs this one.</summary>
     public bool OverlapsPreparation { get; }
+
+    /// <summary>
+    /// Threads that decode and draw one batch: one beside a CPU session, which keeps every core busy itself; every
+    /// core beside a CUDA session, where preparing the images, not the network, is what bounds the rate.
+    /// </summary>
+    public int PreparingThreads => _session.IsCuda ? Environment.ProcessorCount : 1;
+
+    /// <summary>Whether the session's input and output buffers are page-locked for CUDA transfers.</summary>
+    public bool UsesPinnedMemory => _single.Pixels.IsPinned;
 
     /// <summary>The execution provider running the network.</summary>
     public string Provider => _session.Provider;
@@ -266,30 +275,8 @@ public sealed class ResNet18Backbone : IDisposable
         }
     }
 
-    private void Prepare(FrameBatch batch, Func<int, ReadOnlyMemory<byte>> image, int start, int count, Action<int, string> refused)
-    {
-        batch.Clear();
-        var end = Math.Min(start + BatchSize, count);
-        for (var i = start; i < end; i++)
-        {
-            var started = ImageStageClock.Now;
-            SKBitmap bitmap;
-            try
-            {
-                bitmap = ImageDecoder.Decode(image(i).Span, MaxPixels, InputWidth, InputHeight);
-            }
-            catch (InvalidDataException ex)
-            {
-                _clock.Image();
-                refused(i, ex.Message);
-                continue;
-            }
-            using (bitmap)
-            {
-                batch.Add(i, bitmap, _clock, _clock.Decoded(started));
-            }
-        }
-    }
+    private void Prepare(FrameBatch batch, Func<int, ReadOnlyMemory<byte>> image, int start, int count, Action<int, string> refused) =>
+        batch.Prepare(start, Math.Min(start + BatchSize, count), image, MaxPixels, refused, _clock);
 
     private void Run(FrameBatch batch, RowAction embedded)
     {

@@ -31,31 +31,33 @@ public sealed unsafe class HostBuffer : IDisposable
         }
     }
 
-    /// <summary>Allocates <paramref name="length"/> floats for runs of <paramref name="session"/>.</summary>
+    /// <summary>
+    /// Allocates <paramref name="length"/> floats for runs of <paramref name="session"/>: pinned for a CUDA session
+    /// (ordinary host memory if the provider cannot give pinned memory: ONNX Runtime then stages the copies itself).
+    /// </summary>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="length"/> is not positive.</exception>
     public static HostBuffer Allocate(OnnxSession session, int length)
     {
         ArgumentNullException.ThrowIfNull(session);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(length);
-        if (!session.IsCuda)
+        if (session.IsCuda)
         {
-            var storage = OrtValue.CreateAllocatedTensorValue(OrtAllocator.DefaultInstance, TensorElementType.Float, [length]);
-            return new HostBuffer(storage, OrtMemoryInfo.DefaultInstance, null, length);
+            var pinned = new OrtMemoryInfo(OrtMemoryInfo.allocatorCUDA_PINNED, OrtAllocatorType.DeviceAllocator, session.DeviceId, OrtMemType.CpuOutput);
+            OrtAllocator? allocator = null;
+            try
+            {
+                allocator = new OrtAllocator(session.Session, pinned);
+                var storage = OrtValue.CreateAllocatedTensorValue(allocator, TensorElementType.Float, [length]);
+                return new HostBuffer(storage, pinned, allocator, length);
+            }
+            catch (OnnxRuntimeException)
+            {
+                allocator?.Dispose();
+                pinned.Dispose();
+            }
         }
-        var pinned = new OrtMemoryInfo(OrtMemoryInfo.allocatorCUDA_PINNED, OrtAllocatorType.DeviceAllocator, session.DeviceId, OrtMemType.CpuOutput);
-        OrtAllocator? allocator = null;
-        try
-        {
-            allocator = new OrtAllocator(session.Session, pinned);
-            var storage = OrtValue.CreateAllocatedTensorValue(allocator, TensorElementType.Float, [length]);
-            return new HostBuffer(storage, pinned, allocator, length);
-        }
-        catch
-        {
-            allocator?.Dispose();
-            pinned.Dispose();
-            throw;
-        }
+        var memory = OrtValue.CreateAllocatedTensorValue(OrtAllocator.DefaultInstance, TensorElementType.Float, [length]);
+        return new HostBuffer(memory, OrtMemoryInfo.DefaultInstance, null, length);
     }
 
     /// <summary>Number of floats held.</summary>
