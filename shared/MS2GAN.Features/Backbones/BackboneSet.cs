@@ -35,6 +35,9 @@ public sealed class BackboneSet(OnnxSessionFactory sessions) : IDisposable
     public IReadOnlyList<ImageEmbedding> EmbedImages(IReadOnlyList<ReadOnlyMemory<byte>> encoded, CancellationToken cancellationToken = default) =>
         _images.Value.EmbedBatch(encoded, cancellationToken: cancellationToken);
 
+    /// <summary>Where the image backbone's time went so far (per stage, summed over images); null until it is loaded.</summary>
+    public ImageStageTimes? ImageStageTimes => _images.IsValueCreated ? _images.Value.StageTimes : null;
+
     /// <summary>MiniLM features of texts, in batched session runs (texts of similar length together).</summary>
     public FeatureMatrix EmbedTexts(IReadOnlyList<string> texts) => _texts.Value.Embed(texts);
 
