@@ -13,7 +13,7 @@ namespace MS2GAN.Benchmarks;
 
 /// <summary>
 /// Raw mode of <c>encode</c>: demo images (PNG) and captions through the encoder service's path (BackboneSet: decode,
-/// draw, ResNet18 in batches with the next batch prepared during the run, or tokenize, MiniLM, pool; then the MS2GAN
+/// draw, ResNet18 in batches on a lane per core, or tokenize, MiniLM, pool; then the MS2GAN
 /// encoder in one batch) against the bare backbone sessions alone on inputs prepared beforehand (ResNet18: the
 /// package's two graphs at batch 1 on the same images as 224x224 planar frames, <see cref="BareResNet"/>; MiniLM: its
 /// session on the same token batches). Every figure is the median of <c>rounds</c> alternating rounds, so that both
@@ -91,8 +91,8 @@ internal static class RawEncodeBenchmark
                 $"bare ResNet18 sessions (batch 1, prepared frames) {bareRate:N1}/s; ratios {batchedRate / bareRate:F2} and {singleRate / bareRate:F2}");
             var stages = new
             {
-                batched = StageRow.Of(MedianRound(batchedStages, batchedImages)),
-                oneAtATime = StageRow.Of(MedianRound(singleStages, singleImages)),
+                batched = StageRow.Of(MedianRound(batchedStages, batchedImages), batchedRate),
+                oneAtATime = StageRow.Of(MedianRound(singleStages, singleImages), singleRate),
                 bareSessionMs = 1000 / bareRate,
             };
             StageRow.Print(stages.oneAtATime, stages.batched, stages.bareSessionMs, ResNet18Backbone.DefaultBatchSize);
@@ -134,13 +134,14 @@ internal static class RawEncodeBenchmark
     }
 
     /// <summary>
-    /// The batched path at each batch size (and, at the default size, with preparation after the run instead of
-    /// during it), one backbone per setting, the settings alternating within each round.
+    /// The batched path at each batch size with the default lanes, and at the default size on one lane (one session
+    /// spreading each batch over every core, preparation between runs), one backbone per setting, the settings
+    /// alternating within each round.
     /// </summary>
     private static object BatchSweep(OnnxSessionFactory sessions, ReadOnlyMemory<byte>[] encoded, int rounds, IReadOnlyList<int> batchSizes)
     {
-        var settings = batchSizes.Select(b => (Batch: b, Overlap: true)).Append((Batch: ResNet18Backbone.DefaultBatchSize, Overlap: false)).ToList();
-        var backbones = settings.Select(s => new ResNet18Backbone(sessions, batchSize: s.Batch, overlapPreparation: s.Overlap)).ToList();
+        var settings = batchSizes.Select(b => (Batch: b, Lanes: 0)).Append((Batch: ResNet18Backbone.DefaultBatchSize, Lanes: 1)).ToList();
+        var backbones = settings.Select(s => new ResNet18Backbone(sessions, batchSize: s.Batch, lanes: s.Lanes)).ToList();
         try
         {
             var rates = settings.Select(_ => new List<double>()).ToList();
@@ -157,11 +158,11 @@ internal static class RawEncodeBenchmark
                     rates[i].Add(encoded.Length / clock.Elapsed.TotalSeconds);
                 }
             }
-            var rows = settings.Select((s, i) => new { batch = s.Batch, overlapped = s.Overlap, imagesPerSecond = Median(rates[i]), rounds = rates[i] }).ToList();
+            var rows = backbones.Select((b, i) => new { batch = b.BatchSize, lanes = b.Lanes, imagesPerSecond = Median(rates[i]), rounds = rates[i] }).ToList();
             var first = backbones[0];
             Console.WriteLine($"  batch sweep: ONNX Runtime provider {first.Provider}, pinned host buffers {(first.UsesPinnedMemory ? "yes" : "no")}, " +
                 $"{first.PreparingThreads} thread(s) preparing each batch");
-            Console.WriteLine("  batch sweep (images/s, median): " + string.Join(", ", rows.Select(r => $"{r.batch}{(r.overlapped ? "" : " not overlapped")}: {r.imagesPerSecond:N1}")));
+            Console.WriteLine("  batch sweep (images/s, median): " + string.Join(", ", rows.Select(r => $"batch {r.batch} on {r.lanes} lane(s): {r.imagesPerSecond:N1}")));
             return new { provider = first.Provider, pinned = first.UsesPinnedMemory, preparingThreads = first.PreparingThreads, settings = rows };
         }
         finally

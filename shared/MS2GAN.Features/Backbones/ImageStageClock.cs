@@ -4,7 +4,7 @@ namespace MS2GAN.Features.Backbones;
 
 /// <summary>
 /// The running totals behind <see cref="ImageStageTimes"/>: one timestamp per stage and image (about 20 ns each,
-/// against milliseconds of work), added atomically because preparation and the session run on different threads.
+/// against milliseconds of work), added atomically because lanes run on different threads.
 /// </summary>
 internal sealed class ImageStageClock
 {
@@ -15,7 +15,6 @@ internal sealed class ImageStageClock
     private long _converting;
     private long _session;
     private long _copying;
-    private long _waiting;
 
     public static long Now => Stopwatch.GetTimestamp();
 
@@ -33,10 +32,8 @@ internal sealed class ImageStageClock
 
     public long Copied(long since) => Add(ref _copying, since);
 
-    public long Waited(long since) => Add(ref _waiting, since);
-
     public ImageStageTimes Snapshot() => new(Volatile.Read(ref _images), Volatile.Read(ref _batches), Time(ref _decoding),
-        Time(ref _drawing), Time(ref _converting), Time(ref _session), Time(ref _copying), Time(ref _waiting));
+        Time(ref _drawing), Time(ref _converting), Time(ref _session), Time(ref _copying));
 
     /// <summary>Adds the time since <paramref name="since"/> to a total and returns now, the start of the next stage.</summary>
     private static long Add(ref long total, long since)

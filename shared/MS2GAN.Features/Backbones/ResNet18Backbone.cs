@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Runtime.ExceptionServices;
 using Microsoft.ML.OnnxRuntime;
 using MS2GAN.Features.Data;
 using MS2GAN.Features.Onnx;
@@ -10,11 +11,17 @@ namespace MS2GAN.Features.Backbones;
 /// ResNet18 image features (512-d, the global average pool of the network from
 /// Microsoft.ML.DnnImageFeaturizer.ResNet18). The package's <c>ResNetPreprocess.onnx</c> (planar RGB 0-255 in;
 /// swaps to BGR and subtracts the ImageNet mean image) and <c>ResNet18.onnx</c>, both fixed at one image, are
-/// merged when loaded into one session whose batch dimension is symbolic (<see cref="ResNetGraph"/>), so images
+/// merged when loaded into one graph whose batch dimension is symbolic (<see cref="ResNetGraph"/>), so images
 /// run <see cref="BatchSize"/> at a time. Images are drawn over white (alpha dropped), scaled to cover 224x224
-/// and centre-cropped, as ML.NET's default image resizer does. While the session runs one batch, the next one is
-/// decoded, drawn and converted on another thread. Safe for concurrent calls: batches are serialized among
-/// themselves, and single images have their own buffers, so a query never waits behind a whole batch.
+/// and centre-cropped, as ML.NET's default image resizer does.
+/// <para>
+/// Batches run on <see cref="Lanes"/> threads at once, each preparing (decoding, drawing, converting) a batch and
+/// then running it, so one lane's preparation overlaps the others' session runs. On the CPU there is a lane per
+/// core, each on a session of its own thread (see <see cref="DefaultBatchSize"/> for the measurement); single
+/// images (a search query) run on a session that spreads one image over every core, for latency. On CUDA two
+/// lanes share the one session and every core prepares each batch. Safe for concurrent calls: batched calls take
+/// turns, and single images have their own buffers and session, so a query never waits behind a batch.
+/// </para>
 /// </summary>
 public sealed class ResNet18Backbone : IDisposable
 {
@@ -29,39 +36,44 @@ public sealed class ResNet18Backbone : IDisposable
     private readonly string[] _outputNames;
     private readonly RunOptions _runOptions = new();
     private readonly FrameBatch _single;
-    private readonly Lazy<FrameBatch[]> _batches;
+    private readonly Lazy<OnnxSession> _laneSession;
+    private readonly Lazy<FrameBatch[]> _laneBatches;
     private readonly ImageStageClock _clock = new();
     private readonly Lock _singleGate = new();
     private readonly Lock _batchGate = new();
     private bool _disposed;
 
-    /// <summary>Loads the two models as one batched session.</summary>
-    /// <param name="sessions">Creates the session on the preferred execution provider.</param>
+    /// <summary>Loads the two models as one batched graph.</summary>
+    /// <param name="sessions">Creates the sessions on the preferred execution provider.</param>
     /// <param name="modelDirectory">The folder holding the model files; default <see cref="BackboneFiles.DefaultDirectory"/>.</param>
     /// <param name="maxPixels">Images with more pixels are refused before decoding.</param>
     /// <param name="batchSize">Images per session run in <see cref="EmbedBatch"/> and <see cref="EmbedMany"/>.</param>
-    /// <param name="overlapPreparation">Prepare the next batch while the session runs this one (true), or after it.</param>
+    /// <param name="lanes">Batches prepared and run at once; 0 for the default (a lane per intra-op thread the factory allows on the CPU, two on CUDA).</param>
     /// <exception cref="FileNotFoundException">A model file is missing.</exception>
     /// <exception cref="DataFormatException">A model does not have the inputs and outputs expected of it, or cannot be batched.</exception>
     public ResNet18Backbone(OnnxSessionFactory sessions, string? modelDirectory = null, long maxPixels = DefaultMaxPixels,
-        int batchSize = DefaultBatchSize, bool overlapPreparation = true)
+        int batchSize = DefaultBatchSize, int lanes = 0)
     {
         ArgumentNullException.ThrowIfNull(sessions);
         ArgumentOutOfRangeException.ThrowIfLessThan(maxPixels, 1);
         ArgumentOutOfRangeException.ThrowIfLessThan(batchSize, 1);
         ArgumentOutOfRangeException.ThrowIfGreaterThan(batchSize, 1024);
+        ArgumentOutOfRangeException.ThrowIfNegative(lanes);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(lanes, 256);
         modelDirectory ??= BackboneFiles.DefaultDirectory;
         MaxPixels = maxPixels;
         BatchSize = batchSize;
-        OverlapsPreparation = overlapPreparation;
-        var model = ResNetGraph.Build(Path.Combine(modelDirectory, BackboneFiles.ResNetPreprocess), Path.Combine(modelDirectory, BackboneFiles.ResNet18));
+        var preprocessPath = Path.Combine(modelDirectory, BackboneFiles.ResNetPreprocess);
+        var networkPath = Path.Combine(modelDirectory, BackboneFiles.ResNet18);
+        var model = ResNetGraph.Build(preprocessPath, networkPath);
         InputHeight = model.Height;
         InputWidth = model.Width;
         Dim = model.Dim;
         _inputNames = [model.InputName];
         _outputNames = [model.OutputName];
+        var name = $"{BackboneFiles.ResNetPreprocess} + {BackboneFiles.ResNet18} (batched)";
 
-        _session = sessions.Create(model.Model, $"{BackboneFiles.ResNetPreprocess} + {BackboneFiles.ResNet18} (batched)");
+        _session = sessions.Create(model.Model, name);
         try
         {
             _single = new FrameBatch(_session, 1, InputWidth, InputHeight, Dim, preparers: 1);
@@ -72,18 +84,27 @@ public sealed class ResNet18Backbone : IDisposable
             _runOptions.Dispose();
             throw;
         }
-        // Two batches' buffers (about 10 MB each at 16 images) only once a batch is asked for: a search process
-        // embeds one query image at a time.
-        _batches = new Lazy<FrameBatch[]>(() =>
+        Lanes = lanes > 0 ? lanes : _session.IsCuda ? 2 : sessions.Options.EffectiveIntraOpThreads;
+        // The lanes' session and buffers (about 10 MB per lane at 16 images) only once a batch is asked for: a search
+        // process embeds one query at a time. On the CPU the lanes share a session of one thread per run (rebuilt from
+        // the files then, rather than holding the model's bytes); one lane, or CUDA, needs nothing but the first session.
+        _laneSession = new Lazy<OnnxSession>(() => Lanes == 1 || _session.IsCuda
+            ? _session
+            : sessions.Create(ResNetGraph.Build(preprocessPath, networkPath).Model, name + ", one thread per lane", intraOpThreads: 1));
+        _laneBatches = new Lazy<FrameBatch[]>(() =>
         {
-            var first = new FrameBatch(_session, BatchSize, InputWidth, InputHeight, Dim, PreparingThreads);
+            var batches = new List<FrameBatch>();
             try
             {
-                return [first, new FrameBatch(_session, BatchSize, InputWidth, InputHeight, Dim, PreparingThreads)];
+                for (var i = 0; i < Lanes; i++)
+                {
+                    batches.Add(new FrameBatch(_laneSession.Value, BatchSize, InputWidth, InputHeight, Dim, PreparingThreads));
+                }
+                return [.. batches];
             }
             catch
             {
-                first.Dispose();
+                batches.ForEach(b => b.Dispose());
                 throw;
             }
         });
@@ -104,12 +125,12 @@ public sealed class ResNet18Backbone : IDisposable
     /// <summary>Images per session run in the batched methods.</summary>
     public int BatchSize { get; }
 
-    /// <summary>Whether the next batch is prepared while the session runs this one.</summary>
-    public bool OverlapsPreparation { get; }
+    /// <summary>Batches prepared and run at once by the batched methods.</summary>
+    public int Lanes { get; }
 
     /// <summary>
-    /// Threads that decode and draw one batch: one beside a CPU session, which keeps every core busy itself; every
-    /// core beside a CUDA session, where preparing the images, not the network, is what bounds the rate.
+    /// Threads that decode and draw one batch: one on the CPU, where every core already runs a lane; every core
+    /// beside a CUDA session, where preparing the images, not the network, is what bounds the rate.
     /// </summary>
     public int PreparingThreads => _session.IsCuda ? Environment.ProcessorCount : 1;
 
@@ -201,9 +222,13 @@ public sealed class ResNet18Backbone : IDisposable
                 return;
             }
             _disposed = true;
-            if (_batches.IsValueCreated)
+            if (_laneBatches.IsValueCreated)
             {
-                Array.ForEach(_batches.Value, b => b.Dispose());
+                Array.ForEach(_laneBatches.Value, b => b.Dispose());
+            }
+            if (_laneSession.IsValueCreated && _laneSession.Value != _session)
+            {
+                _laneSession.Value.Dispose();
             }
             _single.Dispose();
             _session.Dispose();
@@ -219,15 +244,15 @@ public sealed class ResNet18Backbone : IDisposable
             ObjectDisposedException.ThrowIf(_disposed, this);
             _single.Clear();
             _single.Add(0, bitmap, _clock, since);
-            Run(_single, (_, row) => row.CopyTo(features));
+            Run(_single, _session, (_, row) => row.CopyTo(features));
         }
         return features;
     }
 
     /// <summary>
-    /// The batched path: batch k + 1 is prepared (decoded, drawn, converted) on a pool thread into the other
-    /// buffers while the session runs batch k. Results go to the callbacks by the caller's index, from either thread,
-    /// never twice for one index.
+    /// The batched path: <see cref="Lanes"/> threads (the caller and pool threads) take the next batch in turn,
+    /// prepare it into their own buffers and run it. Results go to the callbacks by the caller's index, from any
+    /// lane, never twice for one index.
     /// </summary>
     private void EmbedInBatches(int count, Func<int, ReadOnlyMemory<byte>> image, RowAction embedded, Action<int, string> refused,
         IProgress<int>? progress, CancellationToken cancellationToken)
@@ -239,53 +264,80 @@ public sealed class ResNet18Backbone : IDisposable
         lock (_batchGate)
         {
             ObjectDisposedException.ThrowIf(_disposed, this);
-            var batches = _batches.Value;
-            Prepare(batches[0], image, 0, count, refused);
-            for (var start = 0; start < count; start += BatchSize)
+            var session = _laneSession.Value;
+            var batches = _laneBatches.Value;
+            var chunks = (count + BatchSize - 1) / BatchSize;
+            var next = -1;
+            var done = 0;
+            var reporting = new Lock();
+
+            void Lane(FrameBatch batch)
             {
-                cancellationToken.ThrowIfCancellationRequested();
-                var current = batches[start / BatchSize % 2];
-                var following = batches[(start / BatchSize + 1) % 2];
-                var next = start + BatchSize;
-                var preparing = next < count && OverlapsPreparation
-                    ? Task.Run(() => Prepare(following, image, next, count, refused), CancellationToken.None)
-                    : null;
                 try
                 {
-                    Run(current, embedded);
+                    int chunk;
+                    while ((chunk = Interlocked.Increment(ref next)) < chunks)
+                    {
+                        cancellationToken.ThrowIfCancellationRequested();
+                        var start = chunk * BatchSize;
+                        var end = Math.Min(start + BatchSize, count);
+                        batch.Prepare(start, end, image, MaxPixels, refused, _clock);
+                        Run(batch, session, embedded);
+                        if (progress is not null)
+                        {
+                            lock (reporting)
+                            {
+                                done += end - start;
+                                progress.Report(done);
+                            }
+                        }
+                    }
                 }
-                catch when (preparing is not null)
+                catch
                 {
-                    // The other buffers are still being filled: they must be left alone before the lock is released.
-                    ((IAsyncResult)preparing).AsyncWaitHandle.WaitOne();
+                    // The other lanes stop after their current batch.
+                    Interlocked.Exchange(ref next, chunks);
                     throw;
                 }
-                if (preparing is not null)
-                {
-                    var waiting = ImageStageClock.Now;
-                    preparing.GetAwaiter().GetResult();
-                    _clock.Waited(waiting);
-                }
-                else if (next < count)
-                {
-                    Prepare(following, image, next, count, refused);
-                }
-                progress?.Report(Math.Min(next, count));
+            }
+
+            var lanes = Math.Min(batches.Length, chunks);
+            var others = new Task[lanes - 1];
+            for (var i = 1; i < lanes; i++)
+            {
+                var batch = batches[i];
+                others[i - 1] = Task.Factory.StartNew(() => Lane(batch), CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
+            }
+            Exception? failure = null;
+            try
+            {
+                Lane(batches[0]);
+            }
+            catch (Exception ex)
+            {
+                failure = ex;
+            }
+            // Every lane has stopped before the buffers are left to the next call, whatever failed.
+            foreach (var other in others)
+            {
+                ((IAsyncResult)other).AsyncWaitHandle.WaitOne();
+                failure ??= other.Exception?.InnerException;
+            }
+            if (failure is not null)
+            {
+                ExceptionDispatchInfo.Throw(failure);
             }
         }
     }
 
-    private void Prepare(FrameBatch batch, Func<int, ReadOnlyMemory<byte>> image, int start, int count, Action<int, string> refused) =>
-        batch.Prepare(start, Math.Min(start + BatchSize, count), image, MaxPixels, refused, _clock);
-
-    private void Run(FrameBatch batch, RowAction embedded)
+    private void Run(FrameBatch batch, OnnxSession session, RowAction embedded)
     {
         if (batch.Count == 0)
         {
             return;
         }
         var started = ImageStageClock.Now;
-        batch.Run(_session, _inputNames, _outputNames, _runOptions);
+        batch.Run(session, _inputNames, _outputNames, _runOptions);
         _clock.Batch();
         started = _clock.Ran(started);
         for (var row = 0; row < batch.Count; row++)

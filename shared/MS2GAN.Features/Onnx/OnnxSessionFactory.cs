@@ -48,7 +48,7 @@ public sealed class OnnxSessionFactory
         {
             throw new FileNotFoundException($"ONNX model not found: {modelPath}", modelPath);
         }
-        return Create(Path.GetFileName(modelPath), options => new InferenceSession(modelPath, options));
+        return Create(Path.GetFileName(modelPath), _options.EffectiveIntraOpThreads, options => new InferenceSession(modelPath, options));
     }
 
     /// <summary>Creates a session for a model held in memory.</summary>
@@ -56,22 +56,35 @@ public sealed class OnnxSessionFactory
     /// <param name="modelName">A name for logs and errors.</param>
     /// <exception cref="OnnxRuntimeUnavailableException">CUDA was required but cannot be used.</exception>
     /// <exception cref="OnnxRuntimeException">ONNX Runtime rejects the model.</exception>
-    public OnnxSession Create(byte[] model, string modelName)
+    public OnnxSession Create(byte[] model, string modelName) => Create(model, modelName, 0);
+
+    /// <summary>Creates a session for a model held in memory, with a thread count of its own.</summary>
+    /// <param name="model">The serialized ONNX model.</param>
+    /// <param name="modelName">A name for logs and errors.</param>
+    /// <param name="intraOpThreads">
+    /// Threads one CPU operator of this session may use; 0 for <see cref="OnnxRuntimeOptions.IntraOpThreads"/>. One
+    /// suits a session that several threads run at once, each on its own batch: no operator then waits for another
+    /// thread to finish its share.
+    /// </param>
+    /// <exception cref="OnnxRuntimeUnavailableException">CUDA was required but cannot be used.</exception>
+    /// <exception cref="OnnxRuntimeException">ONNX Runtime rejects the model.</exception>
+    public OnnxSession Create(byte[] model, string modelName, int intraOpThreads)
     {
         ArgumentNullException.ThrowIfNull(model);
         ArgumentException.ThrowIfNullOrWhiteSpace(modelName);
-        return Create(modelName, options => new InferenceSession(model, options));
+        ArgumentOutOfRangeException.ThrowIfNegative(intraOpThreads);
+        return Create(modelName, intraOpThreads > 0 ? intraOpThreads : _options.EffectiveIntraOpThreads, options => new InferenceSession(model, options));
     }
 
-    private OnnxSession Create(string modelName, Func<SessionOptions, InferenceSession> open)
+    private OnnxSession Create(string modelName, int threads, Func<SessionOptions, InferenceSession> open)
     {
         if (_options.Preference == ExecutionPreference.Cpu)
         {
-            return OpenOnCpu(modelName, open, "the Cpu preference was chosen");
+            return OpenOnCpu(modelName, threads, open, "the Cpu preference was chosen");
         }
         if (_options.Preference == ExecutionPreference.Auto && _cudaUnavailableReason is { } known)
         {
-            return OpenOnCpu(modelName, open, known);
+            return OpenOnCpu(modelName, threads, open, known);
         }
         if (CudaLibraries.UnavailableReason is { } missing)
         {
@@ -83,11 +96,11 @@ public sealed class OnnxSessionFactory
                     "choose the Auto or Cpu preference to run on the CPU instead.");
             }
             _cudaUnavailableReason = $"CUDA is not available here: {missing}";
-            return OpenOnCpu(modelName, open, _cudaUnavailableReason);
+            return OpenOnCpu(modelName, threads, open, _cudaUnavailableReason);
         }
 
         string reason;
-        var options = NewOptions();
+        var options = NewOptions(threads);
         try
         {
             options.AppendExecutionProvider_CUDA(_options.CudaDeviceId);
@@ -104,7 +117,7 @@ public sealed class OnnxSessionFactory
                     "choose the Auto or Cpu preference to run on the CPU instead.", ex);
             }
             _cudaUnavailableReason = reason;
-            return FallBack(modelName, reason, open);
+            return FallBack(modelName, threads, reason, open);
         }
 
         using (options)
@@ -123,21 +136,20 @@ public sealed class OnnxSessionFactory
                 reason = FirstLine(ex.Message);
             }
         }
-        return FallBack(modelName, reason, open);
+        return FallBack(modelName, threads, reason, open);
     }
 
-    private OnnxSession FallBack(string modelName, string reason, Func<SessionOptions, InferenceSession> open)
+    private OnnxSession FallBack(string modelName, int threads, string reason, Func<SessionOptions, InferenceSession> open)
     {
         // CUDA was there to be tried and failed: unlike a machine without CUDA, this is worth a warning.
         _logger.LogWarning("CUDA is not used for {Model}, falling back to the CPU: {Reason}", modelName, reason);
-        return OpenOnCpu(modelName, open, null);
+        return OpenOnCpu(modelName, threads, open, null);
     }
 
-    private OnnxSession OpenOnCpu(string modelName, Func<SessionOptions, InferenceSession> open, string? why)
+    private OnnxSession OpenOnCpu(string modelName, int threads, Func<SessionOptions, InferenceSession> open, string? why)
     {
-        using var options = NewOptions();
+        using var options = NewOptions(threads);
         var session = open(options);
-        var threads = _options.EffectiveIntraOpThreads;
         Announce(modelName, CpuProvider, threads == 1 ? "1 intra-op thread" : $"{threads} intra-op threads", why);
         return new OnnxSession(session, CpuProvider, modelName);
     }
@@ -162,13 +174,13 @@ public sealed class OnnxSessionFactory
         _logger.LogDebug("ONNX Runtime provider for {Model}: {Provider} ({Detail})", modelName, provider, detail);
     }
 
-    private SessionOptions NewOptions()
+    private SessionOptions NewOptions(int threads)
     {
         var options = new SessionOptions
         {
             GraphOptimizationLevel = GraphOptimizationLevel.ORT_ENABLE_ALL,
             ExecutionMode = ExecutionMode.ORT_SEQUENTIAL,
-            IntraOpNumThreads = _options.EffectiveIntraOpThreads,
+            IntraOpNumThreads = threads,
             InterOpNumThreads = 1,
             // ONNX Runtime's own warnings (e.g. nodes left on the CPU) go to stderr; ours go to the logger.
             LogSeverityLevel = OrtLoggingLevel.ORT_LOGGING_LEVEL_ERROR,

@@ -156,7 +156,10 @@ public sealed class ResNet18BackboneTests(BackboneFixture fixture, ITestOutputHe
         {
             Assert.InRange(Vectors.MaxAbsDiff(backbone.Embed(images[i]), matrix.Row(i)), 0, BatchTolerance);
         }
-        Assert.Equal([3, 6, 7], reports);
+        // One report per batch (3 + 3 + 1) of the images done so far; the lanes may finish the short last batch first.
+        Assert.Equal(3, reports.Count);
+        Assert.Equal(7, reports[^1]);
+        Assert.True(reports.SequenceEqual(reports.Order()) && reports.Distinct().Count() == 3, $"progress {string.Join(", ", reports)} is not increasing");
     }
 
     [Fact]
