@@ -40,8 +40,8 @@ if [ "$QUICK" = 1 ]; then
 else
     # Quality with the default 100 epochs (the model the README reports); the rest sized to keep the run near 25 minutes.
     EPOCHS=100 SPEED_EPOCHS=6 ROUNDS=2 ROWS=20000 IMAGES=100 TEXTS=1000 ITEMS=100000 QUERIES=500 REINDEX=20000
-    # Raw mode: medians of 3 alternating rounds (pipeline and bare sessions), and the image batch sizes the default was chosen from.
-    ENCODE=(--rounds 3 --image-batches 1,4,8,16,32)
+    # Raw mode: medians of 5 alternating rounds (pipeline and bare sessions), and the batch sizes and session options the defaults were chosen from.
+    ENCODE=(--rounds 5 --image-batches 1,8,16,32 --session-sweep yes)
     PIPELINE=(--items 20000 --per-item-items 2000 --raw-messages 20000 --fresh-seconds 15 --search-seconds 5)
 fi
 # The models the reindex and pipeline verbs train only have to exist: their speed does not depend on their weights.

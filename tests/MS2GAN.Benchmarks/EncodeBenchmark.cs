@@ -14,7 +14,8 @@ namespace MS2GAN.Benchmarks;
 /// against TorchSharp inference of the same weights (generator.ts), batch by batch, items/s per modality; then raw
 /// mode (<see cref="RawEncodeBenchmark"/>). Options: --model DIR (a Wikipedia model), --data DIR, --items N rows per
 /// modality (50000), --batch N (256, Encoder:BatchSize), --images N (200), --texts N (2000, 0 for none), --rounds N
-/// alternating rounds of raw mode (3), --image-batches LIST (batch sizes to sweep, none by default), --mode all|raw
+/// alternating rounds of raw mode (3), --image-batches LIST (batch sizes to sweep, none by default), --session-sweep yes|no
+/// (ONNX Runtime optimisation levels and the CPU arena on the batched path; no), --mode all|raw
 /// (raw: raw mode only, no model or data needed), --provider Auto|Cuda|Cpu (Auto; Cuda where it cannot be used: exit status 3),
 /// --json FILE.
 /// </summary>
@@ -39,6 +40,12 @@ internal static class EncodeBenchmark
                 ? b
                 : throw new BenchUsageException($"--image-batches takes batch sizes from 1 to 1024, got '{v}'")).ToArray()
             : [];
+        var sessionSweep = (args.String("session-sweep") ?? "no") switch
+        {
+            "yes" => true,
+            "no" => false,
+            var other => throw new BenchUsageException($"--session-sweep must be yes or no, got '{other}'"),
+        };
         var images = args.Int("images", 200);
         var texts = args.Int("texts", 2_000, min: 0);
         var jsonPath = args.String("json") ?? Path.Combine("artifacts", "bench", "encode.json");
@@ -48,7 +55,7 @@ internal static class EncodeBenchmark
             object rawOnly;
             try
             {
-                rawOnly = RawEncodeBenchmark.Run(sessions, images, texts, rounds, imageBatches);
+                rawOnly = RawEncodeBenchmark.Run(sessions, images, texts, rounds, imageBatches, sessionSweep);
             }
             catch (OnnxRuntimeUnavailableException ex)
             {
@@ -88,7 +95,7 @@ internal static class EncodeBenchmark
             modalities.Add(new { modality, rows = items, batch, onnxItemsPerSecond = onnx, torchSharpItemsPerSecond = torchSharp, onnxOverTorchSharp = onnx / torchSharp, maxAbsDifference = difference });
         }
 
-        var raw = RawEncodeBenchmark.Run(sessions, images, texts, rounds, imageBatches);
+        var raw = RawEncodeBenchmark.Run(sessions, images, texts, rounds, imageBatches, sessionSweep);
         var written = await BenchRun.WriteJsonAsync(jsonPath, new
         {
             machine = BenchRun.Machine,

@@ -28,7 +28,7 @@ internal static class RawEncodeBenchmark
 
     private const int ResNetDim = 512;
 
-    public static object Run(OnnxSessionFactory sessions, int images, int texts, int rounds, IReadOnlyList<int> batchSizes)
+    public static object Run(OnnxSessionFactory sessions, int images, int texts, int rounds, IReadOnlyList<int> batchSizes, bool sessionSweep = false)
     {
         var samples = Enumerable.Range(0, Math.Max(images, texts)).Select(i => DemoDataGenerator.CreateSample(i % 10, i / 10, seed: 3)).ToArray();
         var pngs = samples.Take(images).Select(s => s.Png).ToArray();
@@ -59,36 +59,56 @@ internal static class RawEncodeBenchmark
             var singleStages = new List<ImageStageTimes>();
             var pipelineTexts = new List<double>();
             var bareTexts = new List<double>();
-            for (var round = 0; round < rounds; round++)
+            void Bare() => bareImages.Add(bare.Rate());
+            void Batched()
             {
-                bareImages.Add(bare.Rate());
-
                 var before = backbones.ImageStageTimes!;
                 var clock = Stopwatch.StartNew();
                 var results = backbones.EmbedImages(encoded);
                 model.Encode("image", FeatureMatrix.FromRows([.. results.Select(r => r.Features ?? throw new InvalidOperationException(r.Error))], ResNetDim));
                 batchedImages.Add(images / clock.Elapsed.TotalSeconds);
                 batchedStages.Add(backbones.ImageStageTimes!.Since(before));
-
-                before = backbones.ImageStageTimes!;
-                clock.Restart();
+            }
+            void OneAtATime()
+            {
+                var before = backbones.ImageStageTimes!;
+                var clock = Stopwatch.StartNew();
                 var rows = pngs.Select(p => backbones.EmbedImage(p)).ToList();
                 model.Encode("image", FeatureMatrix.FromRows(rows, ResNetDim));
                 singleImages.Add(images / clock.Elapsed.TotalSeconds);
                 singleStages.Add(backbones.ImageStageTimes!.Since(before));
-
+            }
+            Action[] imageSides = [Bare, Batched, OneAtATime];
+            for (var round = 0; round < rounds; round++)
+            {
+                // Each round starts with another side, so that none is always measured first after the text part.
+                for (var side = 0; side < imageSides.Length; side++)
+                {
+                    imageSides[(round + side) % imageSides.Length]();
+                }
                 if (bareText is not null)
                 {
-                    bareTexts.Add(bareText.Rate());
+                    var clock = Stopwatch.StartNew();
+                    if (round % 2 == 0)
+                    {
+                        bareTexts.Add(bareText.Rate());
+                    }
                     clock.Restart();
                     model.Encode("text", backbones.EmbedTexts(captions));
                     pipelineTexts.Add(texts / clock.Elapsed.TotalSeconds);
+                    if (round % 2 == 1)
+                    {
+                        bareTexts.Add(bareText.Rate());
+                    }
                 }
             }
 
             var (bareRate, batchedRate, singleRate) = (Median(bareImages), Median(batchedImages), Median(singleImages));
+            // Each round's own ratio pairs measurements taken seconds apart, under about the same load.
+            var (batchedRatio, singleRatio) = (Median(PerRound(batchedImages, bareImages)), Median(PerRound(singleImages, bareImages)));
             Console.WriteLine($"  images: pipeline in batches of {ResNet18Backbone.DefaultBatchSize} {batchedRate:N1}/s, one at a time {singleRate:N1}/s; " +
-                $"bare ResNet18 sessions (batch 1, prepared frames) {bareRate:N1}/s; ratios {batchedRate / bareRate:F2} and {singleRate / bareRate:F2}");
+                $"bare ResNet18 sessions (batch 1, prepared frames) {bareRate:N1}/s; median of the rounds' ratios {batchedRatio:F2} and {singleRatio:F2} " +
+                $"(batched faster than bare in {Wins(batchedImages, bareImages)}/{rounds} rounds)");
             var stages = new
             {
                 batched = StageRow.Of(MedianRound(batchedStages, batchedImages), batchedRate),
@@ -97,10 +117,13 @@ internal static class RawEncodeBenchmark
             };
             StageRow.Print(stages.oneAtATime, stages.batched, stages.bareSessionMs, ResNet18Backbone.DefaultBatchSize);
             var sweep = batchSizes.Count == 0 ? null : BatchSweep(sessions, encoded, rounds, batchSizes);
+            var options = sessionSweep ? OptionsSweep(sessions.Options, encoded, rounds) : null;
             double? textRate = texts > 0 ? Median(pipelineTexts) : null, bareTextRate = texts > 0 ? Median(bareTexts) : null;
+            double? textRatio = texts > 0 ? Median(PerRound(pipelineTexts, bareTexts)) : null;
             if (texts > 0)
             {
-                Console.WriteLine($"  texts: pipeline {textRate:N1}/s, bare MiniLM {bareTextRate:N1}/s, ratio {textRate / bareTextRate:F2}");
+                Console.WriteLine($"  texts: pipeline {textRate:N1}/s, bare MiniLM {bareTextRate:N1}/s, median of the rounds' ratios {textRatio:F2} " +
+                    $"(pipeline faster in {Wins(pipelineTexts, bareTexts)}/{rounds} rounds)");
             }
 
             return new
@@ -114,16 +137,17 @@ internal static class RawEncodeBenchmark
                 pipelineImagesPerSecond = batchedRate,
                 pipelineOneAtATimeImagesPerSecond = singleRate,
                 bareImagesPerSecond = bareRate,
-                imageRatio = batchedRate / bareRate,
-                oneAtATimeRatio = singleRate / bareRate,
-                imageOverhead = Overhead(batchedRate, bareRate),
+                imageRatio = batchedRatio,
+                oneAtATimeRatio = singleRatio,
+                imageOverhead = 1 - batchedRatio,
                 imageRounds = new { bare = bareImages, batched = batchedImages, oneAtATime = singleImages },
                 imageStages = stages,
                 batchSweep = sweep,
+                sessionOptionsSweep = options,
                 pipelineTextsPerSecond = textRate,
                 bareTextsPerSecond = bareTextRate,
-                textRatio = textRate / bareTextRate,
-                textOverhead = texts > 0 ? Overhead(textRate!.Value, bareTextRate!.Value) : (double?)null,
+                textRatio,
+                textOverhead = 1 - textRatio,
                 textRounds = new { bare = bareTexts, pipeline = pipelineTexts },
             };
         }
@@ -171,6 +195,49 @@ internal static class RawEncodeBenchmark
         }
     }
 
+    /// <summary>
+    /// The batched path with the default lanes and batch size under other session options: each ONNX Runtime graph
+    /// optimisation level below the default (all), and without the CPU memory arena; one factory and backbone per
+    /// setting, the settings alternating within each round.
+    /// </summary>
+    private static object OptionsSweep(OnnxRuntimeOptions chosen, ReadOnlyMemory<byte>[] encoded, int rounds)
+    {
+        OnnxRuntimeOptions With(GraphOptimizationLevel level, bool arena) => new()
+        {
+            Preference = chosen.Preference, IntraOpThreads = chosen.IntraOpThreads, AllowSpinning = chosen.AllowSpinning,
+            CudaDeviceId = chosen.CudaDeviceId, GraphOptimization = level, CpuMemoryArena = arena,
+        };
+        (string Name, OnnxRuntimeOptions Options)[] settings =
+        [
+            ("default: all optimisations, CPU arena", With(chosen.GraphOptimization, chosen.CpuMemoryArena)),
+            ("extended optimisations", With(GraphOptimizationLevel.ORT_ENABLE_EXTENDED, chosen.CpuMemoryArena)),
+            ("basic optimisations", With(GraphOptimizationLevel.ORT_ENABLE_BASIC, chosen.CpuMemoryArena)),
+            ("no CPU arena", With(chosen.GraphOptimization, false)),
+        ];
+        var backbones = settings.Select(s => new ResNet18Backbone(new OnnxSessionFactory(s.Options))).ToList();
+        try
+        {
+            var rates = settings.Select(_ => new List<double>()).ToList();
+            backbones.ForEach(b => b.EmbedBatch(encoded.Take(b.BatchSize * b.Lanes).ToArray()));
+            for (var round = 0; round < rounds; round++)
+            {
+                for (var i = 0; i < backbones.Count; i++)
+                {
+                    var clock = Stopwatch.StartNew();
+                    backbones[i].EmbedBatch(encoded);
+                    rates[i].Add(encoded.Length / clock.Elapsed.TotalSeconds);
+                }
+            }
+            var rows = settings.Select((s, i) => new { setting = s.Name, imagesPerSecond = Median(rates[i]), rounds = rates[i] }).ToList();
+            Console.WriteLine("  session options (images/s, median, batched path): " + string.Join(", ", rows.Select(r => $"{r.setting}: {r.imagesPerSecond:N1}")));
+            return rows;
+        }
+        finally
+        {
+            backbones.ForEach(b => b.Dispose());
+        }
+    }
+
     /// <summary>The stage times of the round whose rate was the median.</summary>
     private static ImageStageTimes MedianRound(List<ImageStageTimes> stages, List<double> rates)
     {
@@ -178,14 +245,15 @@ internal static class RawEncodeBenchmark
         return stages[rates.IndexOf(median)];
     }
 
+    private static List<double> PerRound(List<double> ours, List<double> peer) => [.. ours.Zip(peer, (a, b) => a / b)];
+
+    private static int Wins(List<double> ours, List<double> peer) => ours.Zip(peer).Count(p => p.First > p.Second);
+
     private static double Median(List<double> values)
     {
         var sorted = values.Order().ToList();
         return sorted[(sorted.Count - 1) / 2];
     }
-
-    /// <summary>Share of the bare rate the pipeline loses: 1 - pipeline / bare (negative when it is faster).</summary>
-    private static double Overhead(double pipeline, double bare) => 1 - (pipeline / bare);
 
     private static string TrainRandomModel(string folder)
     {

@@ -178,7 +178,8 @@ public sealed class OnnxSessionFactory
     {
         var options = new SessionOptions
         {
-            GraphOptimizationLevel = GraphOptimizationLevel.ORT_ENABLE_ALL,
+            GraphOptimizationLevel = _options.GraphOptimization,
+            EnableCpuMemArena = _options.CpuMemoryArena,
             ExecutionMode = ExecutionMode.ORT_SEQUENTIAL,
             IntraOpNumThreads = threads,
             InterOpNumThreads = 1,
