@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Runtime.ExceptionServices;
 using Microsoft.ML.OnnxRuntime;
 using MS2GAN.Features.Data;
 using MS2GAN.Features.Onnx;
@@ -266,67 +265,24 @@ public sealed class ResNet18Backbone : IDisposable
             ObjectDisposedException.ThrowIf(_disposed, this);
             var session = _laneSession.Value;
             var batches = _laneBatches.Value;
-            var chunks = (count + BatchSize - 1) / BatchSize;
-            var next = -1;
             var done = 0;
             var reporting = new Lock();
-
-            void Lane(FrameBatch batch)
+            LaneRunner.Run(batches.Length, (count + BatchSize - 1) / BatchSize, (lane, chunk) =>
             {
-                try
+                var batch = batches[lane];
+                var start = chunk * BatchSize;
+                var end = Math.Min(start + BatchSize, count);
+                batch.Prepare(start, end, image, MaxPixels, refused, _clock);
+                Run(batch, session, embedded);
+                if (progress is not null)
                 {
-                    int chunk;
-                    while ((chunk = Interlocked.Increment(ref next)) < chunks)
+                    lock (reporting)
                     {
-                        cancellationToken.ThrowIfCancellationRequested();
-                        var start = chunk * BatchSize;
-                        var end = Math.Min(start + BatchSize, count);
-                        batch.Prepare(start, end, image, MaxPixels, refused, _clock);
-                        Run(batch, session, embedded);
-                        if (progress is not null)
-                        {
-                            lock (reporting)
-                            {
-                                done += end - start;
-                                progress.Report(done);
-                            }
-                        }
+                        done += end - start;
+                        progress.Report(done);
                     }
                 }
-                catch
-                {
-                    // The other lanes stop after their current batch.
-                    Interlocked.Exchange(ref next, chunks);
-                    throw;
-                }
-            }
-
-            var lanes = Math.Min(batches.Length, chunks);
-            var others = new Task[lanes - 1];
-            for (var i = 1; i < lanes; i++)
-            {
-                var batch = batches[i];
-                others[i - 1] = Task.Factory.StartNew(() => Lane(batch), CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
-            }
-            Exception? failure = null;
-            try
-            {
-                Lane(batches[0]);
-            }
-            catch (Exception ex)
-            {
-                failure = ex;
-            }
-            // Every lane has stopped before the buffers are left to the next call, whatever failed.
-            foreach (var other in others)
-            {
-                ((IAsyncResult)other).AsyncWaitHandle.WaitOne();
-                failure ??= other.Exception?.InnerException;
-            }
-            if (failure is not null)
-            {
-                ExceptionDispatchInfo.Throw(failure);
-            }
+            }, cancellationToken);
         }
     }
 
