@@ -12,22 +12,36 @@
 #      RabbitMQ.Client alone, freshness) and the reindex rate (verb reindex).
 # Figures are never asserted; the exit status is non-zero only when a benchmark failed to run (the report is still
 # written, with the failed steps named). Quick mode for a smoke run: --quick or BENCH_QUICK=1 (a few minutes).
-#   bash infra/scripts/bench-peers.sh [--quick]
+# --only encode runs part 3 alone (a few minutes): its model is trained for one epoch, since the encoders' speed does not
+# depend on their weights; the figures are in its log and artifacts/bench/peers/encode.json (no report is written).
+#   bash infra/scripts/bench-peers.sh [--quick] [--only encode]
 set -uo pipefail
 # shellcheck source=lib/bench-verb.sh
 . "$(dirname "${BASH_SOURCE[0]}")/lib/bench-verb.sh"
 QUICK="${BENCH_QUICK:-0}"
-[ "${1:-}" = "--quick" ] && QUICK=1
+ONLY=""
+while [ $# -gt 0 ]; do
+    case "$1" in
+        --quick) QUICK=1 ;;
+        --only) ONLY="${2:-}"; shift ;;
+        *) fail "unknown option '$1' (expected --quick, --only encode)"; exit 2 ;;
+    esac
+    shift
+done
+[ -z "$ONLY" ] || [ "$ONLY" = encode ] || { fail "--only takes 'encode', got '$ONLY'"; exit 2; }
 DATA="$(realpath -m "${BENCH_DATA:-$REPO_ROOT/../shared/data/wikipedia}")"
 OUT="$REPO_ROOT/artifacts/bench/peers"
 PY=/usr/bin/python3   # Debian's python3: the packages below are Debian's, not a pyenv's
 THREADS="$(nproc)"
 if [ "$QUICK" = 1 ]; then
     EPOCHS=20 SPEED_EPOCHS=3 ROUNDS=1 ROWS=10000 IMAGES=20 TEXTS=200 ITEMS=20000 QUERIES=200 REINDEX=5000
+    ENCODE=(--rounds 1)
     PIPELINE=(--items 5000 --per-item-items 1000 --raw-messages 5000 --fresh-seconds 5 --search-seconds 5)
 else
     # Quality with the default 100 epochs (the model the README reports); the rest sized to keep the run near 25 minutes.
     EPOCHS=100 SPEED_EPOCHS=6 ROUNDS=2 ROWS=20000 IMAGES=100 TEXTS=1000 ITEMS=100000 QUERIES=500 REINDEX=20000
+    # Raw mode: medians of 5 alternating rounds (pipeline and bare sessions), and the batch sizes and session options the defaults were chosen from.
+    ENCODE=(--rounds 5 --image-batches 1,8,16,32 --session-sweep yes)
     PIPELINE=(--items 20000 --per-item-items 2000 --raw-messages 20000 --fresh-seconds 15 --search-seconds 5)
 fi
 # The models the reindex and pipeline verbs train only have to exist: their speed does not depend on their weights.
@@ -37,7 +51,7 @@ EFS=32,40,48,64,96,128   # HNSW efSearch values, all measured on both sides; eac
 export OPENBLAS_NUM_THREADS="$THREADS" OMP_NUM_THREADS="$THREADS" DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
 
 [ -f "$DATA/train_image.npy" ] || { fail "no Wikipedia features at $DATA (expected ../shared/data/wikipedia, or set BENCH_DATA)"; exit 2; }
-if ! "$PY" -c 'import sklearn, torch, faiss' 2>/dev/null || [ ! -e /usr/lib/x86_64-linux-gnu/openblas-pthread/libblas.so.3 ]; then
+if [ -z "$ONLY" ] && { ! "$PY" -c 'import sklearn, torch, faiss' 2>/dev/null || [ ! -e /usr/lib/x86_64-linux-gnu/openblas-pthread/libblas.so.3 ]; }; then
     log "installing the peers: python3-sklearn python3-torch python3-faiss libopenblas0-pthread (Debian)"
     # OpenBLAS: without it Debian's PyTorch and FAISS multiply matrices with the reference BLAS, 4x slower here.
     DEBIAN_FRONTEND=noninteractive apt-get install -y python3-sklearn python3-torch python3-faiss libopenblas0-pthread >/dev/null \
@@ -68,6 +82,14 @@ step() {
     fi
 }
 
+if [ "$ONLY" = encode ]; then
+    step encode-model $APP train --data "$DATA" --out "$MODEL" --epochs 1 --force
+    step encode $BENCH encode --model "$MODEL" --data "$DATA" --items "$ROWS" --images "$IMAGES" --texts "$TEXTS" "${ENCODE[@]}" --json "$OUT/encode.json"
+    rm -rf "$MODEL"
+    [ ${#FAILED[@]} -eq 0 ] || { fail "failed to run: ${FAILED[*]}"; exit 1; }
+    log "done: $OUT/encode.json (load average at the start: $(cat "$OUT/load.txt"))"
+    exit 0
+fi
 step quality-train $APP train --data "$DATA" --out "$MODEL" --epochs "$EPOCHS" --force
 step quality-evaluate sh -c "$APP evaluate --model '$MODEL' --data '$DATA' --json > '$OUT/quality.json'"
 step quality-peers "$PY" "$REPO_ROOT/../shared/tools/peer_baselines.py" "$DATA"
@@ -75,7 +97,7 @@ for round in $(seq "$ROUNDS"); do
     step "speed-torchsharp-$round" $BENCH train-speed --data "$DATA" --epochs "$SPEED_EPOCHS" --threads "$THREADS" --json "$OUT/speed-torchsharp-$round.json"
     step "speed-pytorch-$round" "$PY" bench/train_twin.py "$DATA" --epochs "$SPEED_EPOCHS" --threads "$THREADS" --json "$OUT/speed-pytorch-$round.json"
 done
-step encode $BENCH encode --model "$MODEL" --data "$DATA" --items "$ROWS" --images "$IMAGES" --texts "$TEXTS" --json "$OUT/encode.json"
+step encode $BENCH encode --model "$MODEL" --data "$DATA" --items "$ROWS" --images "$IMAGES" --texts "$TEXTS" "${ENCODE[@]}" --json "$OUT/encode.json"
 step search-store $BENCH search-peers --model "$MODEL" --data "$DATA" --items "$ITEMS" --queries "$QUERIES" --vectors "$OUT/vectors" --ef-search "$EFS" --callers "$CALLERS" --json "$OUT/search-store.json"
 step search-faiss "$PY" bench/faiss_peer.py "$OUT/vectors" --threads "$THREADS" --ef-search "$EFS" --in-flight "$THREADS" --json "$OUT/search-faiss.json"
 rm -rf "$OUT/vectors"

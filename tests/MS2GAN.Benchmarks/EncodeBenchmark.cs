@@ -13,21 +13,65 @@ namespace MS2GAN.Benchmarks;
 /// <c>encode</c>: feature mode, the MS2GAN encoders of a model folder in ONNX Runtime (as the encoder service runs them)
 /// against TorchSharp inference of the same weights (generator.ts), batch by batch, items/s per modality; then raw
 /// mode (<see cref="RawEncodeBenchmark"/>). Options: --model DIR (a Wikipedia model), --data DIR, --items N rows per
-/// modality (50000), --batch N (256, Encoder:BatchSize), --images N (200), --texts N (2000), --json FILE.
+/// modality (50000), --batch N (256, Encoder:BatchSize), --images N (200), --texts N (2000, 0 for none), --rounds N
+/// alternating rounds of raw mode (3), --image-batches LIST (batch sizes to sweep, none by default), --session-sweep yes|no
+/// (ONNX Runtime optimisation levels and the CPU arena on the batched path; no), --mode all|raw
+/// (raw: raw mode only, no model or data needed), --provider Auto|Cuda|Cpu (Auto; Cuda where it cannot be used: exit status 3),
+/// --json FILE.
 /// </summary>
 internal static class EncodeBenchmark
 {
+    /// <summary>Exit status of <c>--mode raw --provider Cuda</c> where CUDA cannot be used.</summary>
+    public const int CudaUnavailable = 3;
+
     public static async Task<int> RunAsync(BenchArgs args)
     {
-        var modelDirectory = args.String("model") ?? throw new BenchUsageException("--model DIR is required (a model trained on --data)");
+        var mode = args.String("mode") ?? "all";
+        if (mode is not ("all" or "raw"))
+        {
+            throw new BenchUsageException($"--mode must be all or raw, got '{mode}'");
+        }
+        var provider = Enum.TryParse<ExecutionPreference>(args.String("provider") ?? "Auto", ignoreCase: true, out var p) && Enum.IsDefined(p)
+            ? p
+            : throw new BenchUsageException($"--provider must be Auto, Cuda or Cpu, got '{args.String("provider")}'");
+        var rounds = args.Int("rounds", 3, max: 100);
+        var imageBatches = args.String("image-batches") is { } list
+            ? list.Split(',').Select(v => int.TryParse(v, System.Globalization.CultureInfo.InvariantCulture, out var b) && b is >= 1 and <= 1024
+                ? b
+                : throw new BenchUsageException($"--image-batches takes batch sizes from 1 to 1024, got '{v}'")).ToArray()
+            : [];
+        var sessionSweep = (args.String("session-sweep") ?? "no") switch
+        {
+            "yes" => true,
+            "no" => false,
+            var other => throw new BenchUsageException($"--session-sweep must be yes or no, got '{other}'"),
+        };
+        var images = args.Int("images", 200);
+        var texts = args.Int("texts", 2_000, min: 0);
+        var jsonPath = args.String("json") ?? Path.Combine("artifacts", "bench", "encode.json");
+        var sessions = new OnnxSessionFactory(new OnnxRuntimeOptions { Preference = provider });
+        if (mode == "raw")
+        {
+            object rawOnly;
+            try
+            {
+                rawOnly = RawEncodeBenchmark.Run(sessions, images, texts, rounds, imageBatches, sessionSweep);
+            }
+            catch (OnnxRuntimeUnavailableException ex)
+            {
+                // Only with --provider Cuda: infra/scripts/bench-gpu.sh reports this as not run, not as a failure.
+                Console.Error.WriteLine($"encode: not run: {ex.Message}");
+                return CudaUnavailable;
+            }
+            Console.WriteLine($"results: {await BenchRun.WriteJsonAsync(jsonPath, new { machine = BenchRun.Machine, rawMode = rawOnly })}");
+            return 0;
+        }
+
+        var modelDirectory = args.String("model") ?? throw new BenchUsageException("--model DIR is required (a model trained on --data), or --mode raw");
         var data = args.String("data") ?? Path.Combine("..", "shared", "data", "wikipedia");
         var items = args.Int("items", 50_000);
         var batch = args.Int("batch", 256);
-        var images = args.Int("images", 200);
-        var texts = args.Int("texts", 2_000);
-        var jsonPath = args.String("json") ?? Path.Combine("artifacts", "bench", "encode.json");
         var dataset = FeatureDatasetLoader.Load(data);
-        var sessions = new OnnxSessionFactory(new OnnxRuntimeOptions { Preference = ExecutionPreference.Auto });
         using var model = Ms2GanModel.Open(modelDirectory, sessions);
         var manifest = model.Manifest;
         set_num_threads(Environment.ProcessorCount);
@@ -51,7 +95,7 @@ internal static class EncodeBenchmark
             modalities.Add(new { modality, rows = items, batch, onnxItemsPerSecond = onnx, torchSharpItemsPerSecond = torchSharp, onnxOverTorchSharp = onnx / torchSharp, maxAbsDifference = difference });
         }
 
-        var raw = RawEncodeBenchmark.Run(sessions, images, texts);
+        var raw = RawEncodeBenchmark.Run(sessions, images, texts, rounds, imageBatches, sessionSweep);
         var written = await BenchRun.WriteJsonAsync(jsonPath, new
         {
             machine = BenchRun.Machine,

@@ -8,62 +8,147 @@ using MS2GAN.Features.Demo;
 using MS2GAN.Features.Onnx;
 using MS2GAN.Model;
 using MS2GAN.Model.Inference;
-using SkiaSharp;
 
 namespace MS2GAN.Benchmarks;
 
 /// <summary>
 /// Raw mode of <c>encode</c>: demo images (PNG) and captions through the encoder service's path (BackboneSet: decode,
-/// resize, ResNet18, or tokenize, MiniLM, pool; then the MS2GAN encoder in one batch) against the bare backbone
-/// sessions alone on inputs prepared beforehand (ResNet18: its preprocessing and network sessions on the same images
-/// as 224x224 planar frames; MiniLM: its session on the same token batches). The MS2GAN model is trained for one epoch on random
-/// features of the backbones' widths: its speed does not depend on its weights.
+/// draw, ResNet18 in batches on a lane per core, or tokenize, MiniLM, pool; then the MS2GAN
+/// encoder in one batch) against the bare backbone sessions alone on inputs prepared beforehand (ResNet18: the
+/// package's two graphs at batch 1 on the same images as 224x224 planar frames, <see cref="BareResNet"/>; MiniLM: its
+/// session on the same token batches). Every figure is the median of <c>rounds</c> alternating rounds, so that both
+/// sides see the same load. The image path is also measured one image at a time (BackboneSet.EmbedImage, as search
+/// embeds a query), with where each image's time goes (<see cref="ImageStageTimes"/>), and, when batch sizes are
+/// given, at each batch size. The MS2GAN model is trained for one epoch on random features of the backbones' widths:
+/// its speed does not depend on its weights.
 /// </summary>
 internal static class RawEncodeBenchmark
 {
     private const int TextBatch = 32;
 
-    public static object Run(OnnxSessionFactory sessions, int images, int texts)
+    private const int ResNetDim = 512;
+
+    public static object Run(OnnxSessionFactory sessions, int images, int texts, int rounds, IReadOnlyList<int> batchSizes, bool sessionSweep = false)
     {
         var samples = Enumerable.Range(0, Math.Max(images, texts)).Select(i => DemoDataGenerator.CreateSample(i % 10, i / 10, seed: 3)).ToArray();
         var pngs = samples.Take(images).Select(s => s.Png).ToArray();
+        var encoded = pngs.Select(p => (ReadOnlyMemory<byte>)p).ToArray();
         var captions = samples.Take(texts).Select(s => s.Caption).ToArray();
         var folder = Directory.CreateTempSubdirectory("ms2gan-encode-");
         try
         {
             using var model = Ms2GanModel.Open(TrainRandomModel(folder.FullName), sessions);
             using var backbones = new BackboneSet(sessions);
-            Console.WriteLine($"encode: raw mode, {images} demo images ({DemoDataGenerator.ImageSize}x{DemoDataGenerator.ImageSize} PNG), {texts} captions, text batches of {TextBatch}");
+            using var bare = new BareResNet(sessions, pngs);
+            Console.WriteLine($"encode: raw mode, {images} demo images ({DemoDataGenerator.ImageSize}x{DemoDataGenerator.ImageSize} PNG), {texts} captions, " +
+                $"text batches of {TextBatch}, {rounds} alternating rounds (medians)");
 
+            // Untimed: loads the backbones and lets each session plan its memory for these shapes.
+            backbones.EmbedImages(encoded.Take(ResNet18Backbone.DefaultBatchSize * 2).ToArray());
             backbones.EmbedImage(pngs[0]);
-            var clock = Stopwatch.StartNew();
-            var imageRows = pngs.Select(p => backbones.EmbedImage(p)).ToList();
-            model.Encode("image", FeatureMatrix.FromRows(imageRows, imageRows[0].Length));
-            var pipelineImages = images / clock.Elapsed.TotalSeconds;
-            var bareImages = BareResNet(sessions, Frames(pngs));
-            var split = ImageSplit(sessions, pngs);
+            using var bareText = texts > 0 ? new BareMiniLm(sessions, captions, TextBatch) : null;
+            if (texts > 0)
+            {
+                backbones.EmbedTexts(captions.Take(TextBatch).ToList());
+            }
 
-            backbones.EmbedTexts(captions.Take(TextBatch).ToList());
-            clock.Restart();
-            var textRows = backbones.EmbedTexts(captions);
-            model.Encode("text", textRows);
-            var pipelineTexts = texts / clock.Elapsed.TotalSeconds;
-            var bareTexts = BareMiniLm(sessions, captions);
+            var bareImages = new List<double>();
+            var batchedImages = new List<double>();
+            var singleImages = new List<double>();
+            var batchedStages = new List<ImageStageTimes>();
+            var singleStages = new List<ImageStageTimes>();
+            var pipelineTexts = new List<double>();
+            var bareTexts = new List<double>();
+            void Bare() => bareImages.Add(bare.Rate());
+            void Batched()
+            {
+                var before = backbones.ImageStageTimes!;
+                var clock = Stopwatch.StartNew();
+                var results = backbones.EmbedImages(encoded);
+                model.Encode("image", FeatureMatrix.FromRows([.. results.Select(r => r.Features ?? throw new InvalidOperationException(r.Error))], ResNetDim));
+                batchedImages.Add(images / clock.Elapsed.TotalSeconds);
+                batchedStages.Add(backbones.ImageStageTimes!.Since(before));
+            }
+            void OneAtATime()
+            {
+                var before = backbones.ImageStageTimes!;
+                var clock = Stopwatch.StartNew();
+                var rows = pngs.Select(p => backbones.EmbedImage(p)).ToList();
+                model.Encode("image", FeatureMatrix.FromRows(rows, ResNetDim));
+                singleImages.Add(images / clock.Elapsed.TotalSeconds);
+                singleStages.Add(backbones.ImageStageTimes!.Since(before));
+            }
+            Action[] imageSides = [Bare, Batched, OneAtATime];
+            for (var round = 0; round < rounds; round++)
+            {
+                // Each round starts with another side, so that none is always measured first after the text part.
+                for (var side = 0; side < imageSides.Length; side++)
+                {
+                    imageSides[(round + side) % imageSides.Length]();
+                }
+                if (bareText is not null)
+                {
+                    var clock = Stopwatch.StartNew();
+                    if (round % 2 == 0)
+                    {
+                        bareTexts.Add(bareText.Rate());
+                    }
+                    clock.Restart();
+                    model.Encode("text", backbones.EmbedTexts(captions));
+                    pipelineTexts.Add(texts / clock.Elapsed.TotalSeconds);
+                    if (round % 2 == 1)
+                    {
+                        bareTexts.Add(bareText.Rate());
+                    }
+                }
+            }
 
-            Console.WriteLine($"  images: pipeline {pipelineImages:N1}/s, bare ResNet18 {bareImages:N1}/s, overhead {Overhead(pipelineImages, bareImages):P1}");
-            Console.WriteLine($"  texts: pipeline {pipelineTexts:N1}/s, bare MiniLM {bareTexts:N1}/s, overhead {Overhead(pipelineTexts, bareTexts):P1}");
+            var (bareRate, batchedRate, singleRate) = (Median(bareImages), Median(batchedImages), Median(singleImages));
+            // Each round's own ratio pairs measurements taken seconds apart, under about the same load.
+            var (batchedRatio, singleRatio) = (Median(PerRound(batchedImages, bareImages)), Median(PerRound(singleImages, bareImages)));
+            Console.WriteLine($"  images: pipeline in batches of {ResNet18Backbone.DefaultBatchSize} {batchedRate:N1}/s, one at a time {singleRate:N1}/s; " +
+                $"bare ResNet18 sessions (batch 1, prepared frames) {bareRate:N1}/s; median of the rounds' ratios {batchedRatio:F2} and {singleRatio:F2} " +
+                $"(batched faster than bare in {Wins(batchedImages, bareImages)}/{rounds} rounds)");
+            var stages = new
+            {
+                batched = StageRow.Of(MedianRound(batchedStages, batchedImages), batchedRate),
+                oneAtATime = StageRow.Of(MedianRound(singleStages, singleImages), singleRate),
+                bareSessionMs = 1000 / bareRate,
+            };
+            StageRow.Print(stages.oneAtATime, stages.batched, stages.bareSessionMs, ResNet18Backbone.DefaultBatchSize);
+            var sweep = batchSizes.Count == 0 ? null : BatchSweep(sessions, encoded, rounds, batchSizes);
+            var options = sessionSweep ? OptionsSweep(sessions.Options, encoded, rounds) : null;
+            double? textRate = texts > 0 ? Median(pipelineTexts) : null, bareTextRate = texts > 0 ? Median(bareTexts) : null;
+            double? textRatio = texts > 0 ? Median(PerRound(pipelineTexts, bareTexts)) : null;
+            if (texts > 0)
+            {
+                Console.WriteLine($"  texts: pipeline {textRate:N1}/s, bare MiniLM {bareTextRate:N1}/s, median of the rounds' ratios {textRatio:F2} " +
+                    $"(pipeline faster in {Wins(pipelineTexts, bareTexts)}/{rounds} rounds)");
+            }
+
             return new
             {
                 images,
                 texts,
+                rounds,
                 textBatch = TextBatch,
-                pipelineImagesPerSecond = pipelineImages,
-                bareImagesPerSecond = bareImages,
-                imageOverhead = Overhead(pipelineImages, bareImages),
-                imageSplit = split,
-                pipelineTextsPerSecond = pipelineTexts,
-                bareTextsPerSecond = bareTexts,
-                textOverhead = Overhead(pipelineTexts, bareTexts),
+                imageBatch = ResNet18Backbone.DefaultBatchSize,
+                provider = bare.Provider,
+                pipelineImagesPerSecond = batchedRate,
+                pipelineOneAtATimeImagesPerSecond = singleRate,
+                bareImagesPerSecond = bareRate,
+                imageRatio = batchedRatio,
+                oneAtATimeRatio = singleRatio,
+                imageOverhead = 1 - batchedRatio,
+                imageRounds = new { bare = bareImages, batched = batchedImages, oneAtATime = singleImages },
+                imageStages = stages,
+                batchSweep = sweep,
+                sessionOptionsSweep = options,
+                pipelineTextsPerSecond = textRate,
+                bareTextsPerSecond = bareTextRate,
+                textRatio,
+                textOverhead = 1 - textRatio,
+                textRounds = new { bare = bareTexts, pipeline = pipelineTexts },
             };
         }
         finally
@@ -73,38 +158,102 @@ internal static class RawEncodeBenchmark
     }
 
     /// <summary>
-    /// Where an image's time goes, in ms per image: decoding the PNGs alone; the backbone from decoded bitmaps (frame
-    /// drawing, pixel conversion, both sessions); and the whole pipeline path on a uniform grey PNG of the same size,
-    /// which the bare sessions' constant frame resembles (the networks' speed may depend on what the pixels hold).
+    /// The batched path at each batch size with the default lanes, and at the default size on one lane (one session
+    /// spreading each batch over every core, preparation between runs), one backbone per setting, the settings
+    /// alternating within each round.
     /// </summary>
-    private static object ImageSplit(OnnxSessionFactory sessions, byte[][] pngs)
+    private static object BatchSweep(OnnxSessionFactory sessions, ReadOnlyMemory<byte>[] encoded, int rounds, IReadOnlyList<int> batchSizes)
     {
-        using var resnet = new ResNet18Backbone(sessions);
-        var clock = Stopwatch.StartNew();
-        var decoded = pngs.Select(p => SKBitmap.Decode(p)).ToList();
-        var decodeMs = clock.Elapsed.TotalMilliseconds / pngs.Length;
-        resnet.Embed(decoded[0]);
-        clock.Restart();
-        decoded.ForEach(b => resnet.Embed(b));
-        var fromBitmapMs = clock.Elapsed.TotalMilliseconds / pngs.Length;
-        decoded.ForEach(b => b.Dispose());
-        using var grey = new SKBitmap(DemoDataGenerator.ImageSize, DemoDataGenerator.ImageSize);
-        grey.Erase(new SKColor(128, 128, 128));
-        var greyPng = grey.Encode(SKEncodedImageFormat.Png, 100).ToArray();
-        resnet.Embed(greyPng);
-        clock.Restart();
-        for (var i = 0; i < pngs.Length; i++)
+        var settings = batchSizes.Select(b => (Batch: b, Lanes: 0)).Append((Batch: ResNet18Backbone.DefaultBatchSize, Lanes: 1)).ToList();
+        var backbones = settings.Select(s => new ResNet18Backbone(sessions, batchSize: s.Batch, lanes: s.Lanes)).ToList();
+        try
         {
-            resnet.Embed(greyPng);
+            var rates = settings.Select(_ => new List<double>()).ToList();
+            foreach (var backbone in backbones)
+            {
+                backbone.EmbedBatch(encoded.Take(backbone.BatchSize * 2).ToArray());
+            }
+            for (var round = 0; round < rounds; round++)
+            {
+                for (var i = 0; i < backbones.Count; i++)
+                {
+                    var clock = Stopwatch.StartNew();
+                    backbones[i].EmbedBatch(encoded);
+                    rates[i].Add(encoded.Length / clock.Elapsed.TotalSeconds);
+                }
+            }
+            var rows = backbones.Select((b, i) => new { batch = b.BatchSize, lanes = b.Lanes, imagesPerSecond = Median(rates[i]), rounds = rates[i] }).ToList();
+            var first = backbones[0];
+            Console.WriteLine($"  batch sweep: ONNX Runtime provider {first.Provider}, pinned host buffers {(first.UsesPinnedMemory ? "yes" : "no")}, " +
+                $"{first.PreparingThreads} thread(s) preparing each batch");
+            Console.WriteLine("  batch sweep (images/s, median): " + string.Join(", ", rows.Select(r => $"batch {r.batch} on {r.lanes} lane(s): {r.imagesPerSecond:N1}")));
+            return new { provider = first.Provider, pinned = first.UsesPinnedMemory, preparingThreads = first.PreparingThreads, settings = rows };
         }
-
-        var greyMs = clock.Elapsed.TotalMilliseconds / pngs.Length;
-        Console.WriteLine($"  image split: decode {decodeMs:F2} ms, backbone from decoded bitmaps {fromBitmapMs:F2} ms, whole path on a uniform grey PNG {greyMs:F2} ms per image");
-        return new { decodeMs, fromBitmapMs, greyPipelineMs = greyMs };
+        finally
+        {
+            backbones.ForEach(b => b.Dispose());
+        }
     }
 
-    /// <summary>Share of the bare rate the pipeline loses: 1 - pipeline / bare.</summary>
-    private static double Overhead(double pipeline, double bare) => 1 - (pipeline / bare);
+    /// <summary>
+    /// The batched path with the default lanes and batch size under other session options: each ONNX Runtime graph
+    /// optimisation level below the default (all), and without the CPU memory arena; one factory and backbone per
+    /// setting, the settings alternating within each round.
+    /// </summary>
+    private static object OptionsSweep(OnnxRuntimeOptions chosen, ReadOnlyMemory<byte>[] encoded, int rounds)
+    {
+        OnnxRuntimeOptions With(GraphOptimizationLevel level, bool arena) => new()
+        {
+            Preference = chosen.Preference, IntraOpThreads = chosen.IntraOpThreads, AllowSpinning = chosen.AllowSpinning,
+            CudaDeviceId = chosen.CudaDeviceId, GraphOptimization = level, CpuMemoryArena = arena,
+        };
+        (string Name, OnnxRuntimeOptions Options)[] settings =
+        [
+            ("default: all optimisations, CPU arena", With(chosen.GraphOptimization, chosen.CpuMemoryArena)),
+            ("extended optimisations", With(GraphOptimizationLevel.ORT_ENABLE_EXTENDED, chosen.CpuMemoryArena)),
+            ("basic optimisations", With(GraphOptimizationLevel.ORT_ENABLE_BASIC, chosen.CpuMemoryArena)),
+            ("no CPU arena", With(chosen.GraphOptimization, false)),
+        ];
+        var backbones = settings.Select(s => new ResNet18Backbone(new OnnxSessionFactory(s.Options))).ToList();
+        try
+        {
+            var rates = settings.Select(_ => new List<double>()).ToList();
+            backbones.ForEach(b => b.EmbedBatch(encoded.Take(b.BatchSize * b.Lanes).ToArray()));
+            for (var round = 0; round < rounds; round++)
+            {
+                for (var i = 0; i < backbones.Count; i++)
+                {
+                    var clock = Stopwatch.StartNew();
+                    backbones[i].EmbedBatch(encoded);
+                    rates[i].Add(encoded.Length / clock.Elapsed.TotalSeconds);
+                }
+            }
+            var rows = settings.Select((s, i) => new { setting = s.Name, imagesPerSecond = Median(rates[i]), rounds = rates[i] }).ToList();
+            Console.WriteLine("  session options (images/s, median, batched path): " + string.Join(", ", rows.Select(r => $"{r.setting}: {r.imagesPerSecond:N1}")));
+            return rows;
+        }
+        finally
+        {
+            backbones.ForEach(b => b.Dispose());
+        }
+    }
+
+    /// <summary>The stage times of the round whose rate was the median.</summary>
+    private static ImageStageTimes MedianRound(List<ImageStageTimes> stages, List<double> rates)
+    {
+        var median = Median(rates);
+        return stages[rates.IndexOf(median)];
+    }
+
+    private static List<double> PerRound(List<double> ours, List<double> peer) => [.. ours.Zip(peer, (a, b) => a / b)];
+
+    private static int Wins(List<double> ours, List<double> peer) => ours.Zip(peer).Count(p => p.First > p.Second);
+
+    private static double Median(List<double> values)
+    {
+        var sorted = values.Order().ToList();
+        return sorted[(sorted.Count - 1) / 2];
+    }
 
     private static string TrainRandomModel(string folder)
     {
@@ -112,111 +261,12 @@ internal static class RawEncodeBenchmark
         FeatureSplit Split(int rows)
         {
             FeatureMatrix Matrix(int columns) => new([.. Enumerable.Range(0, rows * columns).Select(_ => (float)random.NextDouble())], rows, columns);
-            return new FeatureSplit(Matrix(512), Matrix(384), [.. Enumerable.Range(0, rows).Select(i => i % 10)]);
+            return new FeatureSplit(Matrix(ResNetDim), Matrix(384), [.. Enumerable.Range(0, rows).Select(i => i % 10)]);
         }
 
         var info = new DatasetInfo("random", BackboneNames.ResNet18, BackboneNames.MiniLm, null);
         var model = Path.Combine(folder, "raw-model");
         new Ms2GanModelBuilder(NullLogger.Instance).Build(new FeatureDataset(folder, Split(200), Split(50), 10, info), new Ms2GanConfig { Epochs = 1 }, model);
         return model;
-    }
-
-    /// <summary>
-    /// The images as the network sees them, made beforehand: scaled to 224x224 (the demo images are square, so no
-    /// crop) as planar R, G, B floats 0-255. The bare sessions get the same images, not a constant frame: on a quiet
-    /// machine the whole path ran a uniform grey PNG in 22.8 ms and demo images in 32.8 ms (ImageSplit), so the pixels matter.
-    /// </summary>
-    private static List<float[]> Frames(byte[][] pngs) => [.. pngs.Select(png =>
-    {
-        using var decoded = SKBitmap.Decode(png);
-        using var frame = decoded.Resize(new SKImageInfo(224, 224, SKColorType.Rgba8888, SKAlphaType.Premul), new SKSamplingOptions(SKCubicResampler.Mitchell));
-        var pixels = frame.GetPixelSpan();
-        var planar = new float[3 * 224 * 224];
-        for (var i = 0; i < 224 * 224; i++)
-        {
-            for (var c = 0; c < 3; c++)
-            {
-                planar[(c * 224 * 224) + i] = pixels[(i * 4) + c];
-            }
-        }
-
-        return planar;
-    })];
-
-    private static double BareResNet(OnnxSessionFactory sessions, List<float[]> frames)
-    {
-        using var preprocess = sessions.Create(Path.Combine(BackboneFiles.DefaultDirectory, BackboneFiles.ResNetPreprocess));
-        using var network = sessions.Create(Path.Combine(BackboneFiles.DefaultDirectory, BackboneFiles.ResNet18));
-        var input = preprocess.Session.InputMetadata.Single();
-        var shape = input.Value.Dimensions.Select(d => (long)d).ToArray();
-        var outputShape = network.Session.OutputMetadata.Single().Value.Dimensions.Select(d => (long)d).ToArray();
-        var pixels = new float[shape.Aggregate(1L, (a, b) => a * b)];
-        if (frames[0].Length != pixels.Length)
-        {
-            throw new InvalidOperationException($"ResNet18 takes {string.Join('x', shape)}, the frames have {frames[0].Length} values");
-        }
-
-        using var pixelsValue = OrtValue.CreateTensorValueFromMemory(pixels, shape);
-        using var preprocessed = OrtValue.CreateTensorValueFromMemory(new float[pixels.Length], shape);
-        using var features = OrtValue.CreateTensorValueFromMemory(new float[outputShape.Aggregate(1L, (a, b) => a * b)], outputShape);
-        using var options = new RunOptions();
-        string[] preIn = [input.Key], preOut = [preprocess.Session.OutputMetadata.Single().Key];
-        string[] netIn = [network.Session.InputMetadata.Single().Key], netOut = [network.Session.OutputMetadata.Single().Key];
-        void Once()
-        {
-            preprocess.Session.Run(options, preIn, [pixelsValue], preOut, [preprocessed]);
-            network.Session.Run(options, netIn, [preprocessed], netOut, [features]);
-        }
-
-        frames[0].CopyTo(pixels, 0);
-        Once();
-        var clock = Stopwatch.StartNew();
-        foreach (var frame in frames)
-        {
-            frame.CopyTo(pixels, 0);
-            Once();
-        }
-
-        return frames.Count / clock.Elapsed.TotalSeconds;
-    }
-
-    /// <summary>The MiniLM session alone on the batches MiniLmBackbone makes of the same texts (tokenized, longest first, padded).</summary>
-    private static double BareMiniLm(OnnxSessionFactory sessions, IReadOnlyList<string> texts)
-    {
-        var assembly = Path.Combine(BackboneFiles.DefaultDirectory, BackboneFiles.MiniLmAssembly);
-        using var session = sessions.Create(ManifestResourceReader.Read(assembly, MiniLmBackbone.ModelResource), "all-MiniLM-L6-v2");
-        using var vocabulary = new MemoryStream(ManifestResourceReader.Read(assembly, MiniLmBackbone.VocabularyResource));
-        var tokenizer = BertTokenizer.Create(vocabulary, new BertOptions { LowerCaseBeforeTokenization = true, RemoveNonSpacingMarks = true, IndividuallyTokenizeCjk = true });
-        var lengths = texts.Select(t => Math.Min(tokenizer.EncodeToIds(t, MiniLmBackbone.DefaultMaxTokens - 2, addSpecialTokens: false, out _, out _).Count + 2, MiniLmBackbone.DefaultMaxTokens))
-            .OrderDescending().ToArray();
-        var names = session.Session.InputMetadata.Keys.ToArray();
-        var batches = lengths.Chunk(TextBatch).Select(chunk =>
-        {
-            long[] shape = [chunk.Length, chunk[0]];
-            var ids = new long[chunk.Length * chunk[0]];
-            var mask = new long[ids.Length];
-            for (var r = 0; r < chunk.Length; r++)
-            {
-                for (var t = 0; t < chunk[r]; t++)
-                {
-                    ids[(r * chunk[0]) + t] = 1000 + t;
-                    mask[(r * chunk[0]) + t] = 1;
-                }
-            }
-
-            return names.Select(name => OrtValue.CreateTensorValueFromMemory(name == "attention_mask" ? mask : name == "input_ids" ? ids : new long[ids.Length], shape)).ToArray();
-        }).ToList();
-        using var options = new RunOptions();
-        string[] output = ["last_hidden_state"];
-        session.Session.Run(options, names, batches[0], output).Dispose();
-        var clock = Stopwatch.StartNew();
-        foreach (var batch in batches)
-        {
-            session.Session.Run(options, names, batch, output).Dispose();
-        }
-
-        var rate = texts.Count / clock.Elapsed.TotalSeconds;
-        batches.SelectMany(b => b).ToList().ForEach(v => v.Dispose());
-        return rate;
     }
 }

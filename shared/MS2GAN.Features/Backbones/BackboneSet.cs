@@ -21,9 +21,24 @@ public sealed class BackboneSet(OnnxSessionFactory sessions) : IDisposable
     };
 
     /// <summary>ResNet18 features of an encoded image (JPEG, PNG or WebP).</summary>
+    /// <exception cref="InvalidDataException">The bytes are not a usable JPEG, PNG or WebP image; the message says why.</exception>
     public float[] EmbedImage(ReadOnlySpan<byte> encoded) => _images.Value.Embed(encoded);
 
-    /// <summary>MiniLM features of texts, in one batched pass.</summary>
+    /// <summary>
+    /// ResNet18 features of encoded images (JPEG, PNG or WebP), in batched session runs with the next batch decoded
+    /// while this one runs. Each image has its own result: one that cannot be used carries its error, and the
+    /// others are embedded as usual.
+    /// </summary>
+    /// <param name="encoded">The images' bytes.</param>
+    /// <param name="cancellationToken">Checked between batches.</param>
+    /// <returns>One result per image, in order.</returns>
+    public IReadOnlyList<ImageEmbedding> EmbedImages(IReadOnlyList<ReadOnlyMemory<byte>> encoded, CancellationToken cancellationToken = default) =>
+        _images.Value.EmbedBatch(encoded, cancellationToken: cancellationToken);
+
+    /// <summary>Where the image backbone's time went so far (per stage, summed over images); null until it is loaded.</summary>
+    public ImageStageTimes? ImageStageTimes => _images.IsValueCreated ? _images.Value.StageTimes : null;
+
+    /// <summary>MiniLM features of texts, in batched session runs (texts of similar length together).</summary>
     public FeatureMatrix EmbedTexts(IReadOnlyList<string> texts) => _texts.Value.Embed(texts);
 
     /// <inheritdoc />

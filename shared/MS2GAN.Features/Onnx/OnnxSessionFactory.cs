@@ -23,6 +23,7 @@ public sealed class OnnxSessionFactory
     // Whether CUDA loads is a property of the process (native libraries, driver), so after one
     // failure under Auto the later sessions go straight to the CPU instead of failing and warning again.
     private volatile string? _cudaUnavailableReason;
+    private int _announced;
 
     /// <summary>Creates a factory.</summary>
     /// <param name="options">Provider preference and threading; null for the defaults (Auto, one thread per core).</param>
@@ -47,7 +48,7 @@ public sealed class OnnxSessionFactory
         {
             throw new FileNotFoundException($"ONNX model not found: {modelPath}", modelPath);
         }
-        return Create(Path.GetFileName(modelPath), options => new InferenceSession(modelPath, options));
+        return Create(Path.GetFileName(modelPath), _options.EffectiveIntraOpThreads, options => new InferenceSession(modelPath, options));
     }
 
     /// <summary>Creates a session for a model held in memory.</summary>
@@ -55,27 +56,51 @@ public sealed class OnnxSessionFactory
     /// <param name="modelName">A name for logs and errors.</param>
     /// <exception cref="OnnxRuntimeUnavailableException">CUDA was required but cannot be used.</exception>
     /// <exception cref="OnnxRuntimeException">ONNX Runtime rejects the model.</exception>
-    public OnnxSession Create(byte[] model, string modelName)
+    public OnnxSession Create(byte[] model, string modelName) => Create(model, modelName, 0);
+
+    /// <summary>Creates a session for a model held in memory, with a thread count of its own.</summary>
+    /// <param name="model">The serialized ONNX model.</param>
+    /// <param name="modelName">A name for logs and errors.</param>
+    /// <param name="intraOpThreads">
+    /// Threads one CPU operator of this session may use; 0 for <see cref="OnnxRuntimeOptions.IntraOpThreads"/>. One
+    /// suits a session that several threads run at once, each on its own batch: no operator then waits for another
+    /// thread to finish its share.
+    /// </param>
+    /// <exception cref="OnnxRuntimeUnavailableException">CUDA was required but cannot be used.</exception>
+    /// <exception cref="OnnxRuntimeException">ONNX Runtime rejects the model.</exception>
+    public OnnxSession Create(byte[] model, string modelName, int intraOpThreads)
     {
         ArgumentNullException.ThrowIfNull(model);
         ArgumentException.ThrowIfNullOrWhiteSpace(modelName);
-        return Create(modelName, options => new InferenceSession(model, options));
+        ArgumentOutOfRangeException.ThrowIfNegative(intraOpThreads);
+        return Create(modelName, intraOpThreads > 0 ? intraOpThreads : _options.EffectiveIntraOpThreads, options => new InferenceSession(model, options));
     }
 
-    private OnnxSession Create(string modelName, Func<SessionOptions, InferenceSession> open)
+    private OnnxSession Create(string modelName, int threads, Func<SessionOptions, InferenceSession> open)
     {
         if (_options.Preference == ExecutionPreference.Cpu)
         {
-            return OpenOnCpu(modelName, open);
+            return OpenOnCpu(modelName, threads, open, "the Cpu preference was chosen");
         }
         if (_options.Preference == ExecutionPreference.Auto && _cudaUnavailableReason is { } known)
         {
-            _logger.LogDebug("CUDA is not used for {Model}: {Reason}", modelName, known);
-            return OpenOnCpu(modelName, open);
+            return OpenOnCpu(modelName, threads, open, known);
+        }
+        if (CudaLibraries.UnavailableReason is { } missing)
+        {
+            // Found before the provider is appended: ONNX Runtime would otherwise print its own error to stderr.
+            if (_options.Preference == ExecutionPreference.Cuda)
+            {
+                throw new OnnxRuntimeUnavailableException(
+                    $"the CUDA execution provider was required for {modelName} but cannot be used: {missing}; " +
+                    "choose the Auto or Cpu preference to run on the CPU instead.");
+            }
+            _cudaUnavailableReason = $"CUDA is not available here: {missing}";
+            return OpenOnCpu(modelName, threads, open, _cudaUnavailableReason);
         }
 
         string reason;
-        var options = NewOptions();
+        var options = NewOptions(threads);
         try
         {
             options.AppendExecutionProvider_CUDA(_options.CudaDeviceId);
@@ -92,7 +117,7 @@ public sealed class OnnxSessionFactory
                     "choose the Auto or Cpu preference to run on the CPU instead.", ex);
             }
             _cudaUnavailableReason = reason;
-            return FallBack(modelName, reason, open);
+            return FallBack(modelName, threads, reason, open);
         }
 
         using (options)
@@ -100,43 +125,63 @@ public sealed class OnnxSessionFactory
             try
             {
                 var session = open(options);
-                _logger.LogInformation("ONNX Runtime provider for {Model}: {Provider} (device {DeviceId})",
-                    modelName, CudaProvider, _options.CudaDeviceId);
-                return new OnnxSession(session, CudaProvider, modelName);
+                Announce(modelName, CudaProvider, $"device {_options.CudaDeviceId}", null);
+                return new OnnxSession(session, CudaProvider, modelName, _options.CudaDeviceId);
             }
             catch (OnnxRuntimeException ex) when (_options.Preference == ExecutionPreference.Auto)
             {
-                // The provider library loaded but the session could not start on it (missing cuDNN,
-                // out of device memory, an operator CUDA lacks): the CPU may still run the model. Not
+                // The provider library loaded but the session could not start on it (out of device memory, an
+                // operator CUDA lacks, no GPU behind the driver): the CPU may still run the model. Not
                 // remembered, since it may be about this model rather than the machine.
                 reason = FirstLine(ex.Message);
             }
         }
-        return FallBack(modelName, reason, open);
+        return FallBack(modelName, threads, reason, open);
     }
 
-    private OnnxSession FallBack(string modelName, string reason, Func<SessionOptions, InferenceSession> open)
+    private OnnxSession FallBack(string modelName, int threads, string reason, Func<SessionOptions, InferenceSession> open)
     {
+        // CUDA was there to be tried and failed: unlike a machine without CUDA, this is worth a warning.
         _logger.LogWarning("CUDA is not used for {Model}, falling back to the CPU: {Reason}", modelName, reason);
-        return OpenOnCpu(modelName, open);
+        return OpenOnCpu(modelName, threads, open, null);
     }
 
-    private OnnxSession OpenOnCpu(string modelName, Func<SessionOptions, InferenceSession> open)
+    private OnnxSession OpenOnCpu(string modelName, int threads, Func<SessionOptions, InferenceSession> open, string? why)
     {
-        using var options = NewOptions();
+        using var options = NewOptions(threads);
         var session = open(options);
-        _logger.LogInformation("ONNX Runtime provider for {Model}: {Provider} ({Threads} intra-op threads)",
-            modelName, CpuProvider, _options.EffectiveIntraOpThreads);
+        Announce(modelName, CpuProvider, threads == 1 ? "1 intra-op thread" : $"{threads} intra-op threads", why);
         return new OnnxSession(session, CpuProvider, modelName);
     }
 
-    private SessionOptions NewOptions()
+    /// <summary>
+    /// Says which provider runs: once per factory at Information (with why, when the CPU runs because CUDA cannot),
+    /// then per model at Debug, so that a start shows one line rather than one per model.
+    /// </summary>
+    private void Announce(string modelName, string provider, string detail, string? why)
+    {
+        if (Interlocked.Exchange(ref _announced, 1) == 0)
+        {
+            if (why is null)
+            {
+                _logger.LogInformation("ONNX Runtime runs on {Provider} ({Detail})", provider, detail);
+            }
+            else
+            {
+                _logger.LogInformation("ONNX Runtime runs on {Provider} ({Detail}): {Why}", provider, detail, why);
+            }
+        }
+        _logger.LogDebug("ONNX Runtime provider for {Model}: {Provider} ({Detail})", modelName, provider, detail);
+    }
+
+    private SessionOptions NewOptions(int threads)
     {
         var options = new SessionOptions
         {
-            GraphOptimizationLevel = GraphOptimizationLevel.ORT_ENABLE_ALL,
+            GraphOptimizationLevel = _options.GraphOptimization,
+            EnableCpuMemArena = _options.CpuMemoryArena,
             ExecutionMode = ExecutionMode.ORT_SEQUENTIAL,
-            IntraOpNumThreads = _options.EffectiveIntraOpThreads,
+            IntraOpNumThreads = threads,
             InterOpNumThreads = 1,
             // ONNX Runtime's own warnings (e.g. nodes left on the CPU) go to stderr; ours go to the logger.
             LogSeverityLevel = OrtLoggingLevel.ORT_LOGGING_LEVEL_ERROR,

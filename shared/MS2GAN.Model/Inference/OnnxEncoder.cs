@@ -12,7 +12,8 @@ namespace MS2GAN.Model.Inference;
 /// <summary>
 /// Runs one exported MS2GAN encoder (see <see cref="OnnxExporter"/>) in ONNX Runtime. The one owner of
 /// its <see cref="InferenceSession"/>; safe for concurrent <see cref="Encode"/> calls because
-/// InferenceSession.Run is, and nothing else here is mutated after construction.
+/// InferenceSession.Run is, and nothing else here is mutated after construction (on CUDA the runs take
+/// turns on the pinned staging buffers).
 /// </summary>
 public sealed class OnnxEncoder : IDisposable
 {
@@ -24,6 +25,10 @@ public sealed class OnnxEncoder : IDisposable
 
     private readonly OnnxSession _owner;
     private readonly InferenceSession _session;
+    // On CUDA: input, specific and shared rows staged in page-locked memory, so that the copies to and from the
+    // device are direct transfers rather than staged by the driver; null on the CPU, where the caller's arrays
+    // are bound as they are.
+    private readonly HostBuffer[]? _pinned;
     private int _disposed;
 
     /// <summary>
@@ -57,9 +62,17 @@ public sealed class OnnxEncoder : IDisposable
             _owner = session;
             Provider = session.Provider;
             MaxRowsPerRun = maxRowsPerRun;
+            if (session.IsCuda)
+            {
+                _pinned = new HostBuffer[3];
+                _pinned[0] = HostBuffer.Allocate(session, maxRowsPerRun * InputDim);
+                _pinned[1] = HostBuffer.Allocate(session, maxRowsPerRun * SpecificDim);
+                _pinned[2] = HostBuffer.Allocate(session, maxRowsPerRun * SharedDim);
+            }
         }
         catch
         {
+            Array.ForEach(_pinned ?? [], b => b?.Dispose());
             session.Dispose();
             throw;
         }
@@ -127,6 +140,11 @@ public sealed class OnnxEncoder : IDisposable
         for (var start = 0; start < rows; start += MaxRowsPerRun)
         {
             var count = Math.Min(MaxRowsPerRun, rows - start);
+            if (_pinned is not null)
+            {
+                RunPinned(features.Values, specific, shared, start, count);
+                continue;
+            }
             using var input = Bind(features.Values, start, count, InputDim);
             using var specificOut = Bind(specific, start, count, SpecificDim);
             using var sharedOut = Bind(shared, start, count, SharedDim);
@@ -140,7 +158,29 @@ public sealed class OnnxEncoder : IDisposable
     {
         if (Interlocked.Exchange(ref _disposed, 1) == 0)
         {
+            if (_pinned is not null)
+            {
+                lock (_pinned)
+                {
+                    Array.ForEach(_pinned, b => b.Dispose());
+                }
+            }
             _owner.Dispose();
+        }
+    }
+
+    private void RunPinned(float[] features, float[] specific, float[] shared, int start, int count)
+    {
+        var (input, specificRows, sharedRows) = (_pinned![0], _pinned[1], _pinned[2]);
+        lock (_pinned)
+        {
+            features.AsSpan(start * InputDim, count * InputDim).CopyTo(input.Span);
+            using var inputView = input.View(count, InputDim);
+            using var specificView = specificRows.View(count, SpecificDim);
+            using var sharedView = sharedRows.View(count, SharedDim);
+            _session.Run(null, InputNames, [inputView], OutputNames, [specificView, sharedView]);
+            specificRows.Span[..(count * SpecificDim)].CopyTo(specific.AsSpan(start * SpecificDim));
+            sharedRows.Span[..(count * SharedDim)].CopyTo(shared.AsSpan(start * SharedDim));
         }
     }
 

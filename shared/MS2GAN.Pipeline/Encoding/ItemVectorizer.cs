@@ -30,13 +30,26 @@ public sealed class ItemVectorizer(IMediaStore media, BackboneSet backbones)
         var rows = new List<FeatureRow>();
         var failed = new Dictionary<string, string>();
         var textsToEmbed = new List<ItemRecord>();
+        var imagesToEmbed = new List<(ItemRecord Item, ReadOnlyMemory<byte> Bytes)>();
         foreach (var item in items)
         {
             try
             {
-                if (modality is null or "image" && await ImageRowAsync(item, space, compute, cancellationToken) is { } image)
+                if (modality is null or "image")
                 {
-                    rows.Add(image);
+                    var (stored, problem) = StoredFeatures.Of(item, "image", space);
+                    if (problem is not null)
+                    {
+                        throw new InvalidDataException(problem);
+                    }
+                    if (stored is not null)
+                    {
+                        rows.Add(new FeatureRow(item, "image", stored, Computed: false));
+                    }
+                    else if (compute && item.ImageMediaRef is not null && BackboneSet.CanExtract("image", space.ImageFeatures))
+                    {
+                        imagesToEmbed.Add((item, await ReadMediaAsync(item, cancellationToken)));
+                    }
                 }
                 if (modality is null or "text")
                 {
@@ -58,6 +71,22 @@ public sealed class ItemVectorizer(IMediaStore media, BackboneSet backbones)
             catch (Exception ex) when (ex is not OperationCanceledException)
             {
                 failed[item.Id] = ex.Message;
+            }
+        }
+        if (imagesToEmbed.Count > 0)
+        {
+            // One batched backbone run for every image of the set; an image that cannot be used fails its item alone.
+            var embedded = backbones.EmbedImages([.. imagesToEmbed.Select(image => image.Bytes)], cancellationToken);
+            for (var i = 0; i < imagesToEmbed.Count; i++)
+            {
+                if (embedded[i].Succeeded)
+                {
+                    rows.Add(new FeatureRow(imagesToEmbed[i].Item, "image", embedded[i].Features!, Computed: true));
+                }
+                else
+                {
+                    failed[imagesToEmbed[i].Item.Id] = embedded[i].Error!;
+                }
             }
         }
         if (textsToEmbed.Count > 0)
@@ -114,25 +143,12 @@ public sealed class ItemVectorizer(IMediaStore media, BackboneSet backbones)
         return new EncodedItems(records, modalities.ToDictionary(pair => pair.Key, pair => (IReadOnlyList<string>)pair.Value), failed);
     }
 
-    private async Task<FeatureRow?> ImageRowAsync(ItemRecord item, FeatureSpace space, bool compute, CancellationToken cancellationToken)
+    private async Task<ReadOnlyMemory<byte>> ReadMediaAsync(ItemRecord item, CancellationToken cancellationToken)
     {
-        var (stored, problem) = StoredFeatures.Of(item, "image", space);
-        if (problem is not null)
-        {
-            throw new InvalidDataException(problem);
-        }
-        if (stored is not null)
-        {
-            return new FeatureRow(item, "image", stored, Computed: false);
-        }
-        if (!compute || item.ImageMediaRef is null || !BackboneSet.CanExtract("image", space.ImageFeatures))
-        {
-            return null;
-        }
-        await using var stream = await media.OpenReadAsync(item.ImageMediaRef, cancellationToken)
+        await using var stream = await media.OpenReadAsync(item.ImageMediaRef!, cancellationToken)
             ?? throw new InvalidDataException($"the item's image ({item.ImageMediaRef}) is missing from the media store");
         using var buffer = new MemoryStream();
         await stream.CopyToAsync(buffer, cancellationToken);
-        return new FeatureRow(item, "image", backbones.EmbedImage(buffer.GetBuffer().AsSpan(0, (int)buffer.Length)), Computed: true);
+        return buffer.ToArray();
     }
 }

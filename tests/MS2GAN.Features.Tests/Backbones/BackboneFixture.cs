@@ -18,6 +18,9 @@ public sealed class BackboneFixture : IDisposable
     /// <summary>Seed of <see cref="DemoFeatures"/>.</summary>
     public const int DemoSeed = 11;
 
+    /// <summary>Images per session run of <see cref="SmallBatches"/>.</summary>
+    public const int SmallBatchSize = 3;
+
     private readonly Lazy<(FeatureMatrix Features, int[] Labels)> _demo;
 
     public BackboneFixture()
@@ -25,6 +28,7 @@ public sealed class BackboneFixture : IDisposable
         // Auto, as services run: CUDA where it loads, the CPU here.
         Sessions = new OnnxSessionFactory();
         ResNet18 = new ResNet18Backbone(Sessions);
+        SmallBatches = new ResNet18Backbone(Sessions, batchSize: SmallBatchSize);
         MiniLm = new MiniLmBackbone(Sessions);
         _demo = new Lazy<(FeatureMatrix, int[])>(EmbedDemo);
     }
@@ -32,6 +36,9 @@ public sealed class BackboneFixture : IDisposable
     public OnnxSessionFactory Sessions { get; }
 
     public ResNet18Backbone ResNet18 { get; }
+
+    /// <summary>ResNet18 with batches of <see cref="SmallBatchSize"/>, so that a few images make several batches and a short last one.</summary>
+    public ResNet18Backbone SmallBatches { get; }
 
     public MiniLmBackbone MiniLm { get; }
 
@@ -41,6 +48,7 @@ public sealed class BackboneFixture : IDisposable
     public void Dispose()
     {
         ResNet18.Dispose();
+        SmallBatches.Dispose();
         MiniLm.Dispose();
     }
 

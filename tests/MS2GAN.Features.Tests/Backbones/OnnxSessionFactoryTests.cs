@@ -9,23 +9,27 @@ public sealed class OnnxSessionFactoryTests
     private static readonly string Model = Path.Combine(BackboneFiles.DefaultDirectory, BackboneFiles.ResNetPreprocess);
 
     [Fact]
-    public void Cpu_preference_runs_on_the_cpu_and_logs_the_provider()
+    public void Cpu_preference_runs_on_the_cpu_and_says_so_in_one_information_line()
     {
         var logger = new ListLogger<OnnxSessionFactory>();
         var factory = new OnnxSessionFactory(new OnnxRuntimeOptions { Preference = ExecutionPreference.Cpu, IntraOpThreads = 1 }, logger);
 
         using var session = factory.Create(Model);
+        using var again = factory.Create(Model);
 
         Assert.Equal(OnnxSessionFactory.CpuProvider, session.Provider);
         Assert.False(session.IsCuda);
         Assert.Equal(BackboneFiles.ResNetPreprocess, session.ModelName);
-        var entry = Assert.Single(logger.Entries);
+        var entry = Assert.Single(logger.Entries, e => e.Level >= LogLevel.Information);
         Assert.Equal(LogLevel.Information, entry.Level);
-        Assert.StartsWith($"ONNX Runtime provider for {BackboneFiles.ResNetPreprocess}: {OnnxSessionFactory.CpuProvider}", entry.Message);
+        Assert.Equal($"ONNX Runtime runs on {OnnxSessionFactory.CpuProvider} (1 intra-op thread): the Cpu preference was chosen", entry.Message);
+        // Each model still says where it runs, one level down.
+        Assert.Equal(2, logger.Entries.Count(e => e.Level == LogLevel.Debug
+            && e.Message.StartsWith($"ONNX Runtime provider for {BackboneFiles.ResNetPreprocess}: {OnnxSessionFactory.CpuProvider}", StringComparison.Ordinal)));
     }
 
     [Fact]
-    public void Auto_preference_logs_which_provider_runs_the_model()
+    public void Auto_preference_says_which_provider_runs_the_model()
     {
         var logger = new ListLogger<OnnxSessionFactory>();
         var factory = new OnnxSessionFactory(logger: logger);
@@ -34,11 +38,13 @@ public sealed class OnnxSessionFactoryTests
 
         Assert.Contains(session.Provider, new[] { OnnxSessionFactory.CudaProvider, OnnxSessionFactory.CpuProvider });
         Assert.Contains(logger.Entries, e => e.Level == LogLevel.Information
+            && e.Message.StartsWith($"ONNX Runtime runs on {session.Provider}", StringComparison.Ordinal));
+        Assert.Contains(logger.Entries, e => e.Level == LogLevel.Debug
             && e.Message.StartsWith($"ONNX Runtime provider for preprocess-in-memory: {session.Provider}", StringComparison.Ordinal));
     }
 
     [NoCudaFact]
-    public void Auto_preference_falls_back_to_the_cpu_once_and_warns_why()
+    public void Auto_preference_without_cuda_runs_on_the_cpu_says_why_once_and_warns_nothing()
     {
         var logger = new ListLogger<OnnxSessionFactory>();
         var factory = new OnnxSessionFactory(logger: logger);
@@ -48,20 +54,24 @@ public sealed class OnnxSessionFactoryTests
 
         Assert.Equal(OnnxSessionFactory.CpuProvider, first.Provider);
         Assert.Equal(OnnxSessionFactory.CpuProvider, second.Provider);
-        // The reason is a property of the machine: said once per factory, not for every model.
-        var warning = Assert.Single(logger.Entries, e => e.Level == LogLevel.Warning);
-        Assert.Contains("falling back to the CPU", warning.Message);
-        Assert.Equal(2, logger.Entries.Count(e => e.Level == LogLevel.Information));
+        // A machine without CUDA is a normal machine: one plain line, no warning, whatever the number of models.
+        Assert.DoesNotContain(logger.Entries, e => e.Level >= LogLevel.Warning);
+        var entry = Assert.Single(logger.Entries, e => e.Level == LogLevel.Information);
+        Assert.StartsWith($"ONNX Runtime runs on {OnnxSessionFactory.CpuProvider} (", entry.Message);
+        Assert.Contains("CUDA is not available here: ", entry.Message);
+        Assert.Contains(".so", entry.Message);
+        Assert.Contains("cannot be loaded", entry.Message);
     }
 
     [NoCudaFact]
-    public void Cuda_preference_fails_with_a_clear_error_when_cuda_cannot_be_used()
+    public void Cuda_preference_fails_with_a_clear_error_naming_the_missing_library()
     {
         var factory = new OnnxSessionFactory(new OnnxRuntimeOptions { Preference = ExecutionPreference.Cuda });
 
         var error = Assert.Throws<OnnxRuntimeUnavailableException>(() => factory.Create(Model));
 
         Assert.Contains("CUDA execution provider was required for ResNetPreprocess.onnx", error.Message);
+        Assert.Matches(@"lib[a-zA-Z]+\.so\.\d+ cannot be loaded", error.Message);
         Assert.Contains("Auto or Cpu", error.Message);
     }
 
