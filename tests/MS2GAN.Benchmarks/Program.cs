@@ -12,6 +12,7 @@ var verbs = new Dictionary<string, Func<BenchArgs, Task<int>>>(StringComparer.Or
     ["train-speed"] = TrainSpeedBenchmark.RunAsync,
     ["encode"] = EncodeBenchmark.RunAsync,
     ["search-peers"] = SearchPeersBenchmark.RunAsync,
+    ["quality"] = QualityBenchmark.RunAsync,
 };
 
 if (args.Length == 0 || !verbs.TryGetValue(args[0], out var run))

@@ -1,24 +1,26 @@
 using System.Globalization;
 using Microsoft.Extensions.Logging.Abstractions;
 using MS2GAN.Features.Data;
+using MS2GAN.Features.Onnx;
 using MS2GAN.Model;
 using MS2GAN.Model.Evaluation;
-using MS2GAN.Model.Network;
+using MS2GAN.Model.Inference;
 using MS2GAN.Model.Training;
-using static TorchSharp.torch;
 
 namespace MS2GAN.Benchmarks;
 
 /// <summary>
-/// <c>quality</c>: MS2GAN's retrieval quality over several seeds, mean and standard deviation, with the ablation
-/// (joint, shared only, specific only), the validation figure, the epochs chosen and the predicted-label accuracy.
-/// <c>--protocol test</c> trains on the train split and scores the test split; <c>--protocol dev</c> never reads the
-/// test split: it holds out a stratified 20% of the train split (seeded by the seed) as a development set, trains on the
-/// rest and scores that, for choosing settings. <c>--refit 1</c> also trains on all the training items (fit and
-/// validation) for the epochs the selection chose and scores that model beside the selected one.
-/// Options: --data DIR, --seeds 1,2,3,4,5, --protocol test|dev, --config NAME, --set JSON (overrides), --threads N (1),
-/// --refit 0|1, --json FILE, --name TEXT; --write-dev DIR writes each seed's development split as a feature dataset
-/// (DIR/seedN: the rest of the train split as train_*.npy, the development items as test_*.npy) for the peers, and stops.
+/// <c>quality</c>: what `ms2gan train` and `evaluate` give over several seeds, as mean and standard deviation: for each
+/// seed a model folder is built exactly as `train` builds it (the configuration's selection, refit and export), its ONNX
+/// encoders score the evaluation split (joint with the model's weights, shared only, specific only, and joint at
+/// 0.5 / 0.5) and predict the labels of its items (from the image, the text and both) through the exported probability
+/// output. <c>--protocol test</c> trains on the train split and scores the test split; <c>--protocol dev</c> never reads
+/// the test split: it holds out a stratified 20% of the train split (seeded by the seed) as a development set, trains on
+/// the rest and scores that, for choosing settings.
+/// Options: --data DIR, --seeds 1,2,3,4,5, --protocol test|dev, --config NAME (a named configuration; default), --set JSON
+/// (overrides), --threads N (1), --json FILE, --name TEXT; --write-dev DIR writes each seed's development split as a
+/// feature dataset (DIR/seedN: the rest of the train split as train_*.npy, the development items as test_*.npy) for the
+/// peers, and stops.
 /// </summary>
 internal static class QualityBenchmark
 {
@@ -33,62 +35,40 @@ internal static class QualityBenchmark
         {
             throw new BenchUsageException($"--protocol must be test or dev, got '{protocol}'");
         }
-        var refit = args.Int("refit", 0, 0, 1) == 1;
         var threads = args.Int("threads", 1);
         var name = args.String("name") ?? Path.GetFileName(Path.TrimEndingDirectorySeparator(Path.GetFullPath(data)));
-        var baseConfig = new Ms2GanConfig();
-        if (args.String("set") is { } overrides)
-        {
-            baseConfig = baseConfig.Overlay(overrides);
-        }
+        var baseConfig = NamedConfigurations.Compose(args.String("config"), args.String("set"));
 
         var dataset = FeatureDatasetLoader.Load(data);
         if (args.String("write-dev") is { } devRoot)
         {
-            foreach (var seed in seeds)
-            {
-                var (fit, dev) = DevSplit(dataset.Train, seed);
-                var folder = Path.Combine(devRoot, $"seed{seed}");
-                Directory.CreateDirectory(folder);
-                foreach (var (prefix, split) in new[] { ("train", fit), ("test", dev) })
-                {
-                    NpyWriter.Write(Path.Combine(folder, $"{prefix}_image.npy"), split.Image);
-                    NpyWriter.Write(Path.Combine(folder, $"{prefix}_text.npy"), split.Text);
-                    NpyWriter.Write(Path.Combine(folder, $"{prefix}_labels.npy"), split.Labels);
-                }
-                dataset.Info.Save(Path.Combine(folder, DatasetInfo.FileName));
-                Console.WriteLine($"development split of seed {seed}: {fit.Count} train, {dev.Count} development items in {folder}");
-            }
+            WriteDevSplits(dataset, seeds, devRoot);
             return 0;
         }
         Console.WriteLine($"quality: {name}, protocol {protocol}, seeds {string.Join(",", seeds)}, {dataset.Train.Count} train / {dataset.Test.Count} test pairs, " +
-                          $"{dataset.ClassCount} classes, image {dataset.Train.Image.Columns}-d, text {dataset.Train.Text.Columns}-d; overrides {args.String("set") ?? "none"}");
+                          $"{dataset.ClassCount} classes, image {dataset.Train.Image.Columns}-d, text {dataset.Train.Text.Columns}-d; " +
+                          $"configuration {args.String("config") ?? NamedConfigurations.Default}, overrides {args.String("set") ?? "none"}");
+        var sessions = new OnnxSessionFactory(new OnnxRuntimeOptions { Preference = ExecutionPreference.Cpu, IntraOpThreads = threads });
         var runs = new List<SeedRun>();
+        using var work = new TempDirectory();
         foreach (var seed in seeds)
         {
             var config = baseConfig with { Seed = seed, Threads = threads };
-            var (train, eval) = protocol == "test" ? (dataset.Train, dataset.Test) : DevSplit(dataset.Train, seed);
-            var run = RunSeed(config, train, eval, dataset.ClassCount, refit);
+            var evaluated = protocol == "test" ? dataset : DevDataset(dataset, seed);
+            var run = RunSeed(config, evaluated, Path.Combine(work.Path, $"seed{seed}"), sessions);
             runs.Add(run);
             Console.WriteLine(run.Describe());
         }
 
-        var summary = new
-        {
-            joint = Stats.Of(runs.Select(r => r.Selected.Joint.Avg)),
-            shared = Stats.Of(runs.Select(r => r.Selected.Shared.Avg)),
-            specific = Stats.Of(runs.Select(r => r.Selected.Specific.Avg)),
-            i2t = Stats.Of(runs.Select(r => r.Selected.Joint.I2T)),
-            t2i = Stats.Of(runs.Select(r => r.Selected.Joint.T2I)),
-            validation = Stats.Of(runs.Select(r => r.ValidationJoint)),
-            labelAccuracy = Stats.Of(runs.Select(r => r.LabelAccuracy)),
-            bestEpoch = Stats.Of(runs.Select(r => (double)r.BestEpoch)),
-            refitJoint = refit ? Stats.Of(runs.Select(r => r.Refit!.Joint.Avg)) : null,
-            refitLabelAccuracy = refit ? Stats.Of(runs.Select(r => r.RefitLabelAccuracy!.Value)) : null,
-        };
-        Console.WriteLine($"{name} {protocol}: joint {summary.joint}  shared {summary.shared}  specific {summary.specific}  " +
-                          $"(i2t {summary.i2t.Mean:F4}, t2i {summary.t2i.Mean:F4}); validation {summary.validation}; label accuracy {summary.labelAccuracy}; " +
-                          $"best epoch {summary.bestEpoch.Mean:F0}" + (refit ? $"; refit joint {summary.refitJoint}, label accuracy {summary.refitLabelAccuracy}" : ""));
+        var summary = new Summary(
+            Stats.Of(runs.Select(r => r.Report.Joint.Avg)), Stats.Of(runs.Select(r => r.Report.Shared.Avg)), Stats.Of(runs.Select(r => r.Report.Specific.Avg)),
+            Stats.Of(runs.Select(r => r.Report.Joint.I2T)), Stats.Of(runs.Select(r => r.Report.Joint.T2I)), Stats.Of(runs.Select(r => r.HalfAndHalf)),
+            Stats.Of(runs.Select(r => r.ValidationJoint)), Stats.Of(runs.Select(r => r.Labels.Image)), Stats.Of(runs.Select(r => r.Labels.Text)),
+            Stats.Of(runs.Select(r => r.Labels.Both)), Stats.Of(runs.Select(r => (double)r.BestEpoch)), Stats.Of(runs.Select(r => r.Seconds)));
+        Console.WriteLine($"{name} {protocol}: joint {summary.Joint}  shared {summary.Shared}  specific {summary.Specific}  " +
+                          $"(i2t {summary.I2T.Mean:F4}, t2i {summary.T2I.Mean:F4}; at 0.5/0.5 {summary.HalfAndHalf.Mean:F4}); validation {summary.Validation}; " +
+                          $"label accuracy image {summary.LabelsImage.Mean:F4}, text {summary.LabelsText.Mean:F4}, both {summary.LabelsBoth}; " +
+                          $"best epoch {summary.BestEpoch.Mean:F0}; {summary.Seconds.Mean:F0} s a seed");
         if (args.String("json") is { } jsonPath)
         {
             var written = await BenchRun.WriteJsonAsync(jsonPath, new
@@ -99,6 +79,7 @@ internal static class QualityBenchmark
                 protocol,
                 seeds,
                 threads,
+                configuration = args.String("config") ?? NamedConfigurations.Default,
                 overrides = args.String("set"),
                 config = baseConfig,
                 trainItems = dataset.Train.Count,
@@ -107,93 +88,68 @@ internal static class QualityBenchmark
                 imageDim = dataset.Train.Image.Columns,
                 textDim = dataset.Train.Text.Columns,
                 summary,
-                runs = runs.Select(r => r.ToJson()),
+                runs,
             });
             Console.WriteLine($"results: {written}");
         }
         return 0;
     }
 
-    private static (FeatureSplit Train, FeatureSplit Dev) DevSplit(FeatureSplit train, int seed)
+    private static SeedRun RunSeed(Ms2GanConfig config, FeatureDataset dataset, string folder, OnnxSessionFactory sessions)
     {
-        var split = ValidationSplit.Stratified(train.Labels, DevFraction, 7919 + seed);
-        FeatureSplit Rows(int[] rows) => new(train.Image.SelectRows(rows), train.Text.SelectRows(rows), rows.Select(i => train.Labels[i]).ToArray());
-        return (Rows(split.Fit), Rows(split.Validation));
+        var manifest = new Ms2GanModelBuilder(NullLogger.Instance).Build(dataset, config, folder);
+        using var model = Ms2GanModel.Open(folder, sessions);
+        var report = model.Evaluate(dataset.Test);
+        var halfAndHalf = model.Evaluate(dataset.Test, Ms2GanTrainer.SelectionWeights).Joint.Avg;
+        double Accuracy(IReadOnlyList<LabelPrediction> predicted) => predicted.Where((p, i) => p.ClassIndex == dataset.Test.Labels[i]).Count() / (double)predicted.Count;
+        var labels = new LabelAccuracy(
+            Accuracy(model.PredictLabels(dataset.Test.Image, null)),
+            Accuracy(model.PredictLabels(null, dataset.Test.Text)),
+            Accuracy(model.PredictLabels(dataset.Test.Image, dataset.Test.Text)));
+        return new SeedRun(config.Seed, report, halfAndHalf, manifest.Metrics.Validation.Joint.Avg, report.Weights, manifest.Training.BestEpoch,
+            manifest.Training.EpochsRun, manifest.Training.RefitItems is not null, labels, manifest.Training.Seconds);
     }
 
-    private static SeedRun RunSeed(Ms2GanConfig config, FeatureSplit train, FeatureSplit eval, int classCount, bool refit)
+    private static FeatureDataset DevDataset(FeatureDataset dataset, int seed)
     {
-        var trainer = new Ms2GanTrainer(config, NullLogger.Instance);
-        var result = trainer.Train(train, classCount);
-        RetrievalReport selected;
-        double accuracy, halfAndHalf;
-        using (var network = result.Network)
-        {
-            (selected, accuracy) = Score(network, result.ImageNormalizer, result.TextNormalizer, eval, result.Validation.Weights);
-            halfAndHalf = Score(network, result.ImageNormalizer, result.TextNormalizer, eval, Ms2GanTrainer.SelectionWeights).Report.Joint.Avg;
-        }
-        RetrievalReport? refitReport = null;
-        double? refitAccuracy = null;
-        var refitSeconds = 0.0;
-        if (refit)
-        {
-            var fitted = trainer.Fit(train, classCount, result.BestEpoch);
-            using var network = fitted.Network;
-            (var report, var acc) = Score(network, fitted.ImageNormalizer, fitted.TextNormalizer, eval, result.Validation.Weights);
-            refitReport = report;
-            refitAccuracy = acc;
-            refitSeconds = fitted.Duration.TotalSeconds;
-        }
-        return new SeedRun(config.Seed, selected, result.Validation.Joint.Avg, result.Validation.Weights, result.BestEpoch, result.History.Count,
-            accuracy, result.Duration.TotalSeconds, refitReport, refitAccuracy, refitSeconds, halfAndHalf);
+        var split = ValidationSplit.Stratified(dataset.Train.Labels, DevFraction, 7919 + seed);
+        FeatureSplit Rows(int[] rows) => new(dataset.Train.Image.SelectRows(rows), dataset.Train.Text.SelectRows(rows), rows.Select(i => dataset.Train.Labels[i]).ToArray());
+        return dataset with { Train = Rows(split.Fit), Test = Rows(split.Validation) };
     }
 
-    private static (RetrievalReport Report, double LabelAccuracy) Score(Ms2GanNetwork network, FeatureNormalizer imageNormalizer,
-        FeatureNormalizer textNormalizer, FeatureSplit eval, RetrievalWeights weights)
+    private static void WriteDevSplits(FeatureDataset dataset, int[] seeds, string root)
     {
-        using var image = Ms2GanTrainer.ToTensor(imageNormalizer.Apply(eval.Image));
-        using var text = Ms2GanTrainer.ToTensor(textNormalizer.Apply(eval.Text));
-        var report = Ms2GanTrainer.Evaluate(network, image, text, eval.Labels).Report(weights);
-        network.eval();
-        using var noGrad = no_grad();
-        using var scope = NewDisposeScope();
-        var correct = 0L;
-        foreach (var features in new[] { ("image", image), ("text", text) })
+        foreach (var seed in seeds)
         {
-            var (specific, shared) = network.Encode(features.Item1, features.Item2);
-            var predicted = network.Probabilities(specific, shared).argmax(1).data<long>().ToArray();
-            correct += predicted.Where((p, i) => p == eval.Labels[i]).Count();
+            var dev = DevDataset(dataset, seed);
+            var folder = Path.Combine(root, $"seed{seed}");
+            Directory.CreateDirectory(folder);
+            foreach (var (prefix, split) in new[] { ("train", dev.Train), ("test", dev.Test) })
+            {
+                NpyWriter.Write(Path.Combine(folder, $"{prefix}_image.npy"), split.Image);
+                NpyWriter.Write(Path.Combine(folder, $"{prefix}_text.npy"), split.Text);
+                NpyWriter.Write(Path.Combine(folder, $"{prefix}_labels.npy"), split.Labels);
+            }
+            dataset.Info.Save(Path.Combine(folder, DatasetInfo.FileName));
+            Console.WriteLine($"development split of seed {seed}: {dev.Train.Count} train, {dev.Test.Count} development items in {folder}");
         }
-        return (report, correct / (2.0 * eval.Count));
     }
 
-    private sealed record SeedRun(int Seed, RetrievalReport Selected, double ValidationJoint, RetrievalWeights Weights, int BestEpoch, int EpochsRun,
-        double LabelAccuracy, double Seconds, RetrievalReport? Refit, double? RefitLabelAccuracy, double RefitSeconds, double HalfAndHalf)
+    /// <summary>Predicted-label accuracy on the evaluation items from the image, the text and both.</summary>
+    internal sealed record LabelAccuracy(double Image, double Text, double Both);
+
+    internal sealed record SeedRun(int Seed, RetrievalReport Report, double HalfAndHalf, double ValidationJoint, RetrievalWeights Weights,
+        int BestEpoch, int EpochsRun, bool Refit, LabelAccuracy Labels, double Seconds)
     {
         public string Describe() =>
-            $"  seed {Seed}: joint {Selected.Joint.Avg:F4} (i2t {Selected.Joint.I2T:F4}, t2i {Selected.Joint.T2I:F4}), shared {Selected.Shared.Avg:F4}, " +
-            $"specific {Selected.Specific.Avg:F4}, weights {Weights.Specific}/{Weights.Shared}; validation {ValidationJoint:F4}; " +
-            $"best epoch {BestEpoch}/{EpochsRun}; label accuracy {LabelAccuracy:F3}; {Seconds:F0} s" +
-            (Refit is null ? "" : $"; refit joint {Refit.Joint.Avg:F4}, label accuracy {RefitLabelAccuracy:F3}, {RefitSeconds:F0} s") +
-            $"; joint at 0.5/0.5 {HalfAndHalf:F4}";
-
-        public object ToJson() => new
-        {
-            seed = Seed,
-            joint = Selected.Joint,
-            shared = Selected.Shared,
-            specific = Selected.Specific,
-            weights = Weights,
-            validationJoint = ValidationJoint,
-            bestEpoch = BestEpoch,
-            epochsRun = EpochsRun,
-            labelAccuracy = LabelAccuracy,
-            seconds = Seconds,
-            refitJoint = Refit?.Joint,
-            refitLabelAccuracy = RefitLabelAccuracy,
-            jointHalfAndHalf = HalfAndHalf,
-        };
+            $"  seed {Seed}: joint {Report.Joint.Avg:F4} (i2t {Report.Joint.I2T:F4}, t2i {Report.Joint.T2I:F4}), shared {Report.Shared.Avg:F4}, " +
+            $"specific {Report.Specific.Avg:F4}, weights {Weights.Specific}/{Weights.Shared}; validation {ValidationJoint:F4}; " +
+            $"best epoch {BestEpoch}/{EpochsRun}; label accuracy {(Labels.Image + Labels.Text) / 2:F3} (both {Labels.Both:F3}); {Seconds:F0} s; " +
+            $"joint at 0.5/0.5 {HalfAndHalf:F4}";
     }
+
+    internal sealed record Summary(Stats Joint, Stats Shared, Stats Specific, Stats I2T, Stats T2I, Stats HalfAndHalf, Stats Validation,
+        Stats LabelsImage, Stats LabelsText, Stats LabelsBoth, Stats BestEpoch, Stats Seconds);
 
     /// <summary>Mean, sample standard deviation, minimum and maximum of a figure over seeds.</summary>
     internal sealed record Stats(double Mean, double Std, double Min, double Max, int N)
@@ -207,5 +163,12 @@ internal static class QualityBenchmark
         }
 
         public override string ToString() => $"{Mean:F4} ± {Std:F4} (min {Min:F4})";
+    }
+
+    private sealed class TempDirectory : IDisposable
+    {
+        public string Path { get; } = Directory.CreateTempSubdirectory("ms2gan-quality-").FullName;
+
+        public void Dispose() => Directory.Delete(Path, recursive: true);
     }
 }
