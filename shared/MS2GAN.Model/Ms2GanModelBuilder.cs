@@ -26,6 +26,7 @@ public sealed class Ms2GanModelBuilder(ILogger logger)
     {
         var trainer = new Ms2GanTrainer(config, logger);
         var result = trainer.Train(dataset.Train, dataset.ClassCount, progress, cancellation);
+        config = trainer.Effective;   // the manifest records what ran, fields left to the data included
         if (!config.Refit)
         {
             using var selected = result.Network;

@@ -58,6 +58,15 @@ internal static class QualityBenchmark
             var run = RunSeed(config, evaluated, Path.Combine(work.Path, $"seed{seed}"), sessions);
             runs.Add(run);
             Console.WriteLine(run.Describe());
+            if (args.Int("weight-curve", 0, 0, 1) == 1)
+            {
+                // For studying the weighting only: the evaluation split's joint mAP at every shared fraction (never used to choose).
+                using var model = Ms2GanModel.Open(Path.Combine(work.Path, $"seed{seed}"), sessions);
+                var evaluator = new RetrievalEvaluator(model.Encode(evaluated.Test));
+                Console.WriteLine("    shared fraction 0..1: " + string.Join(" ", Enumerable.Range(0, 11)
+                    .Select(k => evaluator.Evaluate(new RetrievalWeights(1 - k / 10.0, k / 10.0)).Avg.ToString("F4", CultureInfo.InvariantCulture))));
+            }
+            Directory.Delete(Path.Combine(work.Path, $"seed{seed}"), recursive: true);
         }
 
         var summary = new Summary(

@@ -9,7 +9,7 @@ public sealed class NamedConfigurationTests
 
         Assert.Equal(5, quick.Epochs);
         Assert.Equal(0, quick.Patience);
-        Assert.Equal((new Ms2GanConfig() with { Epochs = 5, Patience = 0 }).ToJson(), quick.ToJson());
+        Assert.Equal((new Ms2GanConfig() with { Epochs = 5, Patience = 0, Refit = false }).ToJson(), quick.ToJson());
     }
 
     [Fact]
@@ -61,10 +61,10 @@ public sealed class NamedConfigurationTests
     [Fact]
     public void Values_that_do_not_validate_are_refused_each_under_its_field()
     {
-        var ex = Assert.Throws<ConfigException>(() => NamedConfigurations.Compose(null, """{ "batchSize": 0, "dropout": 1.5, "specificHidden": [64, -1] }"""));
+        var ex = Assert.Throws<ConfigException>(() => NamedConfigurations.Compose(null, """{ "batchSize": -1, "dropout": 1.5, "specificHidden": [64, -1] }"""));
 
         Assert.Equal(["batchSize", "dropout", "specificHidden"], ex.Errors.Keys.Order());
-        Assert.Contains("batchSize must be positive", ex.Message);
+        Assert.Contains("batchSize must be zero or positive", ex.Message);
     }
 
     [Fact]

@@ -15,37 +15,39 @@ namespace MS2GAN.Model.Training;
 /// epoch the validation split (carved from the training split, stratified, seeded) is scored and the best
 /// epoch's weights are kept. Nothing of any test split is seen here.
 /// </summary>
-public sealed class Ms2GanTrainer(Ms2GanConfig config, ILogger logger)
+public sealed class Ms2GanTrainer(Ms2GanConfig settings, ILogger logger)
 {
+    private Ms2GanConfig _config = settings;
+
     /// <summary>Weights the joint score uses while selecting the best epoch.</summary>
     public static readonly RetrievalWeights SelectionWeights = new(0.5, 0.5);
 
     /// <summary>Trains on <paramref name="train"/> (the whole training split) and returns the best network.</summary>
     public TrainingResult Train(FeatureSplit train, int classCount, IProgress<EpochReport>? progress = null, CancellationToken cancellation = default)
     {
-        CheckConfig();
+        CheckConfig(train.Count);
         var stopwatch = Stopwatch.StartNew();
-        var split = ValidationSplit.Stratified(train.Labels, config.ValidationFraction, config.Seed);
+        var split = ValidationSplit.Stratified(train.Labels, _config.ValidationFraction, _config.Seed);
         if (split.Validation.Length < 2 || split.Fit.Length < 2)
         {
             throw new ArgumentException($"too few training items to hold out a validation split ({train.Labels.Length} items)");
         }
         var fitImage = train.Image.SelectRows(split.Fit);
         var fitText = train.Text.SelectRows(split.Fit);
-        var imageNormalizer = FeatureNormalizer.Fit(fitImage, config.Normalization);
-        var textNormalizer = FeatureNormalizer.Fit(fitText, config.Normalization);
+        var imageNormalizer = FeatureNormalizer.Fit(fitImage, _config.Normalization);
+        var textNormalizer = FeatureNormalizer.Fit(fitText, _config.Normalization);
         using var validationImage = ToTensor(imageNormalizer.Apply(train.Image.SelectRows(split.Validation)));
         using var validationText = ToTensor(textNormalizer.Apply(train.Text.SelectRows(split.Validation)));
         var validationLabels = split.Validation.Select(i => train.Labels[i]).ToArray();
 
         logger.LogInformation(
             "Training MS2GAN on {FitItems} pairs, validating on {ValidationItems}, {Classes} classes, image {ImageDim}-d, text {TextDim}-d, at most {Epochs} epochs",
-            split.Fit.Length, split.Validation.Length, classCount, train.Image.Columns, train.Text.Columns, config.Epochs);
+            split.Fit.Length, split.Validation.Length, classCount, train.Image.Columns, train.Text.Columns, _config.Epochs);
 
         var validation = new Validation(validationImage, validationText, validationLabels);
         var (network, history, bestEpoch) = Run(
             imageNormalizer.Apply(fitImage), textNormalizer.Apply(fitText), split.Fit.Select(i => train.Labels[i]).ToArray(),
-            classCount, config.Epochs, validation, progress, stopwatch, cancellation);
+            classCount, _config.Epochs, validation, progress, stopwatch, cancellation);
 
         var evaluator = Evaluate(network, validationImage, validationText, validationLabels);
         var weights = evaluator.BestWeights();
@@ -63,30 +65,35 @@ public sealed class Ms2GanTrainer(Ms2GanConfig config, ILogger logger)
     /// </summary>
     public FittedNetwork Fit(FeatureSplit items, int classCount, int epochs, IProgress<EpochReport>? progress = null, CancellationToken cancellation = default)
     {
-        CheckConfig();
+        CheckConfig(items.Count);
         ArgumentOutOfRangeException.ThrowIfLessThan(epochs, 1);
         if (items.Count < 2)
         {
             throw new ArgumentException($"too few items to train on ({items.Count})");
         }
         var stopwatch = Stopwatch.StartNew();
-        var imageNormalizer = FeatureNormalizer.Fit(items.Image, config.Normalization);
-        var textNormalizer = FeatureNormalizer.Fit(items.Text, config.Normalization);
+        var imageNormalizer = FeatureNormalizer.Fit(items.Image, _config.Normalization);
+        var textNormalizer = FeatureNormalizer.Fit(items.Text, _config.Normalization);
         logger.LogInformation("Refitting MS2GAN on all {Items} pairs for {Epochs} epochs", items.Count, epochs);
         var (network, history, _) = Run(imageNormalizer.Apply(items.Image), textNormalizer.Apply(items.Text), items.Labels,
             classCount, epochs, null, progress, stopwatch, cancellation);
         return new FittedNetwork(network, imageNormalizer, textNormalizer, history, items.Count, stopwatch.Elapsed);
     }
 
-    private void CheckConfig()
+    /// <summary>The configuration as the last run resolved it for its data (<see cref="Ms2GanConfig.ForData"/>).</summary>
+    public Ms2GanConfig Effective => _config;
+
+    // Fields left to the data are resolved once, for the first training set: a refit after a selection keeps its batch size.
+    private void CheckConfig(int trainItems)
     {
-        var problems = config.Validate();
+        _config = _config.ForData(trainItems);
+        var problems = _config.Validate();
         if (problems.Count > 0)
         {
             throw new ConfigException(string.Join("; ", problems));
         }
-        torch.set_num_threads(config.Threads > 0 ? config.Threads : Environment.ProcessorCount);
-        torch.random.manual_seed(config.Seed);
+        torch.set_num_threads(_config.Threads > 0 ? _config.Threads : Environment.ProcessorCount);
+        torch.random.manual_seed(_config.Seed);
     }
 
     private sealed record Validation(Tensor Image, Tensor Text, int[] Labels);
@@ -101,23 +108,23 @@ public sealed class Ms2GanTrainer(Ms2GanConfig config, ILogger logger)
         using var labels = tensor(fitLabels.Select(l => (long)l).ToArray());
         using var oneHot = nn.functional.one_hot(labels, classCount).to_type(ScalarType.Float32);
 
-        var network = new Ms2GanNetwork(fitImage.Columns, fitText.Columns, classCount, config);
-        using var discriminator = new ModalityDiscriminator(config.SharedDim, config.DiscriminatorHidden);
-        using var generatorOptimizer = optim.Adam(network.parameters(), config.LearningRate, config.AdamBeta1, config.AdamBeta2, weight_decay: config.WeightDecay);
-        using var discriminatorOptimizer = optim.Adam(discriminator.parameters(), config.DiscriminatorLearningRate, config.AdamBeta1, config.AdamBeta2,
-            weight_decay: config.WeightDecay);
+        var network = new Ms2GanNetwork(fitImage.Columns, fitText.Columns, classCount, _config);
+        using var discriminator = new ModalityDiscriminator(_config.SharedDim, _config.DiscriminatorHidden);
+        using var generatorOptimizer = optim.Adam(network.parameters(), _config.LearningRate, _config.AdamBeta1, _config.AdamBeta2, weight_decay: _config.WeightDecay);
+        using var discriminatorOptimizer = optim.Adam(discriminator.parameters(), _config.DiscriminatorLearningRate, _config.AdamBeta1, _config.AdamBeta2,
+            weight_decay: _config.WeightDecay);
 
         var history = new List<EpochReport>();
         Dictionary<string, Tensor>? best = null;
         var bestMap = double.NegativeInfinity;
         var bestEpoch = 0;
-        var shuffler = new Random(config.Seed);
-        var mixer = new Random(config.Seed + 1);
+        var shuffler = new Random(_config.Seed);
+        var mixer = new Random(_config.Seed + 1);
         var n = fitLabels.Length;
         var order = Enumerable.Range(0, n).ToArray();
         var byClass = Enumerable.Range(0, n).GroupBy(i => fitLabels[i]).ToDictionary(g => g.Key, g => g.ToArray());
-        var batchesPerEpoch = Math.Max(1, (n + config.BatchSize - 1) / config.BatchSize);
-        using var average = config.AverageEpochs > 0 ? new WeightAverage(network, 1 - 1 / Math.Max(1, config.AverageEpochs * batchesPerEpoch)) : null;
+        var batchesPerEpoch = Math.Max(1, (n + _config.BatchSize - 1) / _config.BatchSize);
+        using var average = _config.AverageEpochs > 0 ? new WeightAverage(network, 1 - 1 / Math.Max(1, _config.AverageEpochs * batchesPerEpoch)) : null;
 
         for (var epoch = 1; epoch <= epochs; epoch++)
         {
@@ -127,9 +134,9 @@ public sealed class Ms2GanTrainer(Ms2GanConfig config, ILogger logger)
             shuffler.Shuffle(order);
             var sums = new double[7];
             var batches = 0;
-            for (var start = 0; start < n; start += config.BatchSize)
+            for (var start = 0; start < n; start += _config.BatchSize)
             {
-                var count = Math.Min(config.BatchSize, n - start);
+                var count = Math.Min(_config.BatchSize, n - start);
                 if (count < 2)
                 {
                     continue; // a single pair has no pair structure to learn from
@@ -138,7 +145,7 @@ public sealed class Ms2GanTrainer(Ms2GanConfig config, ILogger logger)
                 var rows = order.AsSpan(start, count).ToArray();
                 var index = tensor(rows.Select(i => (long)i).ToArray());
                 var (batchImage, batchText) = (image.index_select(0, index), text.index_select(0, index));
-                if (config.SameClassMix > 0)
+                if (_config.SameClassMix > 0)
                 {
                     (batchImage, batchText) = Mix(image, text, rows, fitLabels, byClass, mixer, index);
                 }
@@ -155,7 +162,7 @@ public sealed class Ms2GanTrainer(Ms2GanConfig config, ILogger logger)
             using var current = average?.SwapIn();
             var validationMap = double.NaN;
             var isBest = false;
-            if (validation is not null && (epoch % config.ValidateEvery == 0 || epoch == epochs))
+            if (validation is not null && (epoch % _config.ValidateEvery == 0 || epoch == epochs))
             {
                 validationMap = Evaluate(network, validation.Image, validation.Text, validation.Labels).Evaluate(SelectionWeights).Avg;
                 isBest = validationMap > bestMap + 1e-9;
@@ -172,9 +179,9 @@ public sealed class Ms2GanTrainer(Ms2GanConfig config, ILogger logger)
                 validationMap, isBest, stopwatch.Elapsed);
             history.Add(epochReport);
             progress?.Report(epochReport);
-            if (validation is not null && config.Patience > 0 && epoch - bestEpoch >= config.Patience)
+            if (validation is not null && _config.Patience > 0 && epoch - bestEpoch >= _config.Patience)
             {
-                logger.LogInformation("Stopping after epoch {Epoch}: validation mAP has not improved for {Patience} epochs", epoch, config.Patience);
+                logger.LogInformation("Stopping after epoch {Epoch}: validation mAP has not improved for {Patience} epochs", epoch, _config.Patience);
                 break;
             }
         }
@@ -200,7 +207,7 @@ public sealed class Ms2GanTrainer(Ms2GanConfig config, ILogger logger)
         var lambdas = new float[rows.Length];
         for (var i = 0; i < rows.Length; i++)
         {
-            var mixed = mixer.NextDouble() < config.SameClassMix;
+            var mixed = mixer.NextDouble() < _config.SameClassMix;
             var members = byClass[fitLabels[rows[i]]];
             partners[i] = mixed ? members[mixer.Next(members.Length)] : rows[i];
             lambdas[i] = mixed ? (float)mixer.NextDouble() : 1f;
@@ -225,12 +232,12 @@ public sealed class Ms2GanTrainer(Ms2GanConfig config, ILogger logger)
 
         // Generator: every other objective, plus fooling the discriminator.
         generatorOptimizer.zero_grad();
-        Tensor Label(Tensor logits) => config.LabelLoss == "squared" ? Ms2GanLosses.SquaredLabel(logits, oneHot) : Ms2GanLosses.Label(logits, labels);
+        Tensor Label(Tensor logits) => _config.LabelLoss == "squared" ? Ms2GanLosses.SquaredLabel(logits, oneHot) : Ms2GanLosses.Label(logits, labels);
         var label = (Label(network.ClassifySpecific(outputs.ImageSpecific))
                      + Label(network.ClassifySpecific(outputs.TextSpecific))
                      + Label(network.ClassifyShared(outputs.ImageShared))
                      + Label(network.ClassifyShared(outputs.TextShared))) / 4;
-        var scale = config.SimilarityScale;
+        var scale = _config.SimilarityScale;
         var inter = (Ms2GanLosses.Similarity(outputs.ImageSpecific, outputs.TextSpecific, labels, labels, scale, false)
                      + Ms2GanLosses.Similarity(outputs.ImageShared, outputs.TextShared, labels, labels, scale, false)) / 2;
         var intra = (Ms2GanLosses.Similarity(outputs.ImageSpecific, outputs.ImageSpecific, labels, labels, scale, true)
@@ -240,11 +247,11 @@ public sealed class Ms2GanTrainer(Ms2GanConfig config, ILogger logger)
         var difference = (Ms2GanLosses.Difference(outputs.ImageSpecific, outputs.ImageShared)
                           + Ms2GanLosses.Difference(outputs.TextSpecific, outputs.TextShared)) / 2;
         var adversarial = Ms2GanLosses.Adversarial(discriminator.forward(outputs.ImageShared), discriminator.forward(outputs.TextShared));
-        var total = label * config.LabelWeight + inter * config.InterWeight + intra * config.IntraWeight
-                    + difference * config.DifferenceWeight + adversarial * config.AdversarialWeight;
-        if (config.InvarianceWeight > 0)
+        var total = label * _config.LabelWeight + inter * _config.InterWeight + intra * _config.IntraWeight
+                    + difference * _config.DifferenceWeight + adversarial * _config.AdversarialWeight;
+        if (_config.InvarianceWeight > 0)
         {
-            total += Ms2GanLosses.Invariance(outputs.ImageShared, outputs.TextShared) * config.InvarianceWeight;
+            total += Ms2GanLosses.Invariance(outputs.ImageShared, outputs.TextShared) * _config.InvarianceWeight;
         }
         total.backward();
         generatorOptimizer.step();
