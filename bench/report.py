@@ -31,12 +31,15 @@ def field(obj, path, source):
     return obj
 
 
-def figure(section, name, ours, peer_name, peer, unit, higher_is_better, target=None, note=""):
-    """One row: ratio = ours / peer; target is the ratio to reach (>= when higher is better, <= otherwise)."""
+def figure(section, name, ours, peer_name, peer, unit, higher_is_better, target=None, note="", strict=False):
+    """One row: ratio = ours / peer; target is the ratio to reach (>= when higher is better, <= otherwise; > or < when strict)."""
     ratio = ours / peer if peer else math.nan
     met = None
     if target is not None and not math.isnan(ratio):
-        met = ratio >= target if higher_is_better else ratio <= target
+        if strict:
+            met = ratio > target if higher_is_better else ratio < target
+        else:
+            met = ratio >= target if higher_is_better else ratio <= target
     return {"section": section, "figure": name, "ours": ours, "peerName": peer_name, "peer": peer, "unit": unit,
             "ratio": ratio, "higherIsBetter": higher_is_better, "target": target, "met": met, "note": note}
 
@@ -52,28 +55,92 @@ def nearest_rank_median(values):
     return ordered[math.ceil(len(ordered) / 2) - 1]
 
 
-def quality(run):
-    ours = read_json(os.path.join(run, "quality.json"))
-    rows = [("MS2GAN joint (%.1f / %.1f)" % (ours["weights"]["specific"], ours["weights"]["shared"]), field(ours, "ablation.joint", "quality.json")),
-            ("MS2GAN shared only", field(ours, "ablation.shared", "quality.json")),
-            ("MS2GAN specific only", field(ours, "ablation.specific", "quality.json"))]
+def mean_std(values):
+    """Mean, sample standard deviation, minimum and count of per-seed figures."""
+    n = len(values)
+    mean = sum(values) / n
+    std = math.sqrt(sum((v - mean) ** 2 for v in values) / (n - 1)) if n > 1 else 0.0
+    return {"mean": mean, "std": std, "min": min(values), "n": n}
+
+
+def peer_lines(path):
+    """The 'NAME I->T a T->I b avg c' lines of a peer's log, by name (the last of each name)."""
     peers = {}
-    log = os.path.join(run, "quality-peers.log")
-    with open(log) as f:
+    with open(path) as f:
         for line in f:
             m = PEER_LINE.match(line.strip())
             if m:
                 peers[m[1]] = {"i2t": float(m[2]), "t2i": float(m[3]), "avg": float(m[4])}
-    if not {"CCA", "SM", "SCM"} <= peers.keys():
-        raise ReportError(f"{log}: expected CCA, SM and SCM lines from peer_baselines.py, found {sorted(peers)}")
-    rows += [(f"{k} (measured, peer_baselines.py)", peers[k]) for k in ("CCA", "SM", "SCM")]
-    jfssl = dict(JFSSL, avg=(JFSSL["i2t"] + JFSSL["t2i"]) / 2)
-    rows.append(("JFSSL (published)", jfssl))
-    joint = rows[0][1]
-    best = max(("CCA", "SM", "SCM"), key=lambda k: peers[k]["avg"])
-    figures = [figure("quality", f"average mAP, MS2GAN joint vs {name}", joint["avg"], name, p["avg"], "mAP", True)
-               for name, p in (("JFSSL (published)", jfssl), (f"{best} (best measured peer)", peers[best]))]
-    return rows, figures
+    return peers
+
+
+def quality_datasets(run):
+    """The datasets of this run's quality part: quality-NAME.json written by the quality verb, in a fixed order."""
+    names = [os.path.basename(p)[len("quality-"):-len(".json")] for p in glob.glob(os.path.join(run, "quality-*.json"))]
+    names = [n for n in names if not n.endswith("-sm-labels")]
+    order = {"wikipedia": 0, "demo": 1, "oxygen-icons": 2}
+    return sorted(names, key=lambda n: (order.get(n, 9), n))
+
+
+def quality(run):
+    """Per dataset: MS2GAN (verb quality, mean ± std over seeds, the ablation), CCA / SM / SCM, DSCMR over the same seeds, SM's labels."""
+    datasets, figures = {}, []
+    names = quality_datasets(run)
+    if not names:
+        raise ReportError(f"{run}: no quality-*.json (the quality verb's results)")
+    for ds in names:
+        source = f"quality-{ds}.json"
+        ours = read_json(os.path.join(run, source))
+        summary = field(ours, "summary", source)
+        seeds = field(ours, "seeds", source)
+        peers_log = os.path.join(run, f"quality-{ds}-peers.log")
+        peers = peer_lines(peers_log)
+        if not {"CCA", "SM", "SCM"} <= peers.keys():
+            raise ReportError(f"{peers_log}: expected CCA, SM and SCM lines from peer_baselines.py, found {sorted(peers)}")
+        dscmr = []
+        for seed in seeds:
+            log = os.path.join(run, f"quality-{ds}-dscmr-{seed}.log")
+            found = peer_lines(log).get("DSCMR") if os.path.exists(log) else None
+            if found is None:
+                raise ReportError(f"{log}: no 'DSCMR I->T .. T->I .. avg ..' line (dscmr_ref.py with seed {seed})")
+            dscmr.append(found)
+        runs = field(ours, "runs", source)
+        def spread(get):
+            return {k: mean_std([get(r)[k] for r in runs]) for k in ("i2t", "t2i")} | {"avg": mean_std([(get(r)["i2t"] + get(r)["t2i"]) / 2 for r in runs])}
+        joint, shared, specific = (spread(lambda r, k=k: r["report"][k]) for k in ("joint", "shared", "specific"))
+        dscmr_spread = {k: mean_std([d[k] for d in dscmr]) for k in ("i2t", "t2i", "avg")}
+        rows = [("MS2GAN joint (weights chosen on validation)", joint), ("MS2GAN shared only", shared), ("MS2GAN specific only", specific),
+                (f"DSCMR (dscmr_ref.py, seeds {','.join(map(str, seeds))})", dscmr_spread)]
+        rows += [(f"{k} (peer_baselines.py)", {m: {"mean": peers[k][m], "std": None, "min": peers[k][m], "n": 1} for m in ("i2t", "t2i", "avg")})
+                 for k in ("CCA", "SM", "SCM")]
+        if ds == "wikipedia":
+            jfssl = dict(JFSSL, avg=(JFSSL["i2t"] + JFSSL["t2i"]) / 2)
+            rows.append(("JFSSL (published)", {m: {"mean": jfssl[m], "std": None, "min": jfssl[m], "n": 1} for m in ("i2t", "t2i", "avg")}))
+        labels_path = os.path.join(run, f"quality-{ds}-sm-labels.json")
+        sm_labels = read_json(labels_path)
+        labels = {"ms2gan": {k: summary[f"labels{k.capitalize()}"]["mean"] for k in ("image", "text", "both")},
+                  "sm": {k: field(sm_labels, k, f"quality-{ds}-sm-labels.json") for k in ("image", "text", "both")}}
+        datasets[ds] = {"rows": rows, "seeds": seeds, "trainItems": ours.get("trainItems"), "testItems": ours.get("testItems"),
+                        "classes": ours.get("classes"), "dims": [ours.get("imageDim"), ours.get("textDim")], "labels": labels,
+                        "bestEpoch": summary["bestEpoch"]["mean"], "secondsPerSeed": summary["seconds"]["mean"]}
+        j = joint["avg"]["mean"]
+        n = len(seeds)
+        figures += [
+            figure("quality", f"{ds}: MS2GAN joint vs DSCMR, mean of {n} seeds", j, "DSCMR", dscmr_spread["avg"]["mean"], "mAP", True, 1.0),
+            figure("quality", f"{ds}: MS2GAN joint vs SM + 0.03", j, "SM + 0.03", peers["SM"]["avg"] + 0.03, "mAP", True, 1.0,
+                   f"SM {peers['SM']['avg']:.4f}"),
+            figure("quality", f"{ds}: MS2GAN joint vs max(shared only, specific only)", j, "shared only" if shared["avg"]["mean"] >= specific["avg"]["mean"] else "specific only",
+                   max(shared["avg"]["mean"], specific["avg"]["mean"]), "mAP", True, 1.0, "met only when joint is above both", strict=True),
+            figure("quality", f"{ds}: predicted-label accuracy from image and text, MS2GAN vs SM", labels["ms2gan"]["both"], "SM", labels["sm"]["both"], "accuracy", True,
+                   None, f"image alone {labels['ms2gan']['image']:.3f} vs {labels['sm']['image']:.3f}, text alone {labels['ms2gan']['text']:.3f} vs {labels['sm']['text']:.3f}"),
+        ]
+        if ds == "wikipedia":
+            figures += [
+                figure("quality", f"wikipedia: MS2GAN joint, mean of {n} seeds, vs the bar 0.280", j, "bar", 0.280, "mAP", True, 1.0),
+                figure("quality", f"wikipedia: MS2GAN joint, lowest of {n} seeds, vs the bar 0.272", joint["avg"]["min"], "bar", 0.272, "mAP", True, 1.0),
+                figure("quality", "wikipedia: MS2GAN joint vs JFSSL (published)", j, "JFSSL (published)", (JFSSL["i2t"] + JFSSL["t2i"]) / 2, "mAP", True),
+            ]
+    return datasets, figures
 
 
 def training(run):
@@ -191,9 +258,16 @@ def gap(f):
 def number(v, unit=""):
     if v is None or (isinstance(v, float) and math.isnan(v)):
         return "-"
-    if unit == "mAP":
+    if unit in ("mAP", "accuracy"):
         return f"{v:.4f}"
     return f"{v:,.0f}" if abs(v) >= 100 else f"{v:,.3g}" if abs(v) < 1 else f"{v:,.2f}"
+
+
+def spread(r, lowest=False):
+    """A per-seed figure as 'mean ± std' (with the lowest seed when asked), a single figure as it is."""
+    if r["std"] is None:
+        return f"{r['mean']:.4f}"
+    return f"{r['mean']:.4f} ± {r['std']:.4f}" + (f" ({r['min']:.4f})" if lowest and r["n"] > 1 else "")
 
 
 def markdown(report):
@@ -203,11 +277,23 @@ def markdown(report):
            f"Machine: {m.get('cpu', '?')}, {m['cores']} cores, {m.get('memoryGb', '?')} GB, {m['os']}, .NET {m.get('dotnet', '?')}; "
            f"GPU: {m['gpu']}; ONNX Runtime provider: {m['onnxProvider']}." + (f" Load average at the start (1, 5, 15 min): {m['loadAverage']}." if "loadAverage" in m else ""),
            "Ratios are ours / peer, both measured in this run (the machine is shared, so absolute figures drift; ratios less so).", ""]
+    older = {n: v for n, v in (report.get("sections") or {}).items() if v.get("generated") != report["generated"]}
+    if older:
+        out += ["Parts kept from an earlier run: " + "; ".join(f"{n} measured {v.get('generated')}" + (f" (load average {v['loadAverage']})" if v.get("loadAverage") else "")
+                                                       + (" --quick" if v.get("quick") else "") for n, v in older.items()) + ".", ""]
     if report["failed"]:
         out += [f"**Failed to run:** {', '.join(report['failed'])}.", ""]
-    out += ["## Model quality (Wikipedia test split, mAP over all, cosine)", "", "| method | image->text | text->image | average |", "|---|---|---|---|"]
-    out += [f"| {name} | {r['i2t']:.4f} | {r['t2i']:.4f} | {r['avg']:.4f} |" for name, r in report["quality"]]
-    out.append("")
+    for ds, q in report["quality"].items():
+        out += [f"## Model quality: {ds} (test split, mAP over all, cosine)", "",
+                f"{q['trainItems']} train / {q['testItems']} test pairs, {q['classes']} classes, image {q['dims'][0]}-d, text {q['dims'][1]}-d; "
+                f"MS2GAN and DSCMR: mean ± standard deviation over seeds {','.join(map(str, q['seeds']))} (lowest in brackets); "
+                f"MS2GAN's best epoch {q['bestEpoch']:.0f} on average, {q['secondsPerSeed']:.0f} s a seed.", "",
+                "| method | image->text | text->image | average |", "|---|---|---|---|"]
+        out += [f"| {name} | {spread(r['i2t'])} | {spread(r['t2i'])} | {spread(r['avg'], lowest=True)} |" for name, r in q["rows"]]
+        l = q["labels"]
+        out += ["", f"Predicted-label accuracy on the test items: MS2GAN (the encoders' probability output) image {l['ms2gan']['image']:.4f}, "
+                f"text {l['ms2gan']['text']:.4f}, both {l['ms2gan']['both']:.4f}; SM (logistic regression, bench/sm_labels.py) "
+                f"image {l['sm']['image']:.4f}, text {l['sm']['text']:.4f}, both {l['sm']['both']:.4f}.", ""]
     for section, title in (("quality", "Quality ratios"), ("training", "Training speed"), ("encoding", "Encoding"), ("search", "Search"), ("pipeline", "Pipeline")):
         rows = [f for f in report["figures"] if f["section"] == section]
         if not rows:
@@ -256,9 +342,16 @@ def plot(report, path):
     plt.close(fig)
 
 
-def build(run, quick, failed):
-    figures, rows, provider, freshness = [], [], "unknown", None
-    for name, part in (("quality", quality), ("training", training), ("encoding", encoding), ("search", search), ("pipeline", pipeline)):
+PARTS = (("quality", quality), ("training", training), ("encoding", encoding), ("search", search), ("pipeline", pipeline))
+
+
+def build(run, quick, failed, parts=None, previous=None):
+    """The report of the parts asked for (all by default); with previous (an earlier results.json), the other parts are kept from it."""
+    parts = parts or [name for name, _ in PARTS]
+    figures, rows, provider, freshness = [], {}, "unknown", None
+    for name, part in PARTS:
+        if name not in parts:
+            continue
         try:
             result = part(run)
         except (ReportError, OSError, KeyError, TypeError, ValueError) as e:
@@ -271,11 +364,26 @@ def build(run, quick, failed):
         elif name == "pipeline":
             result, freshness = result
         figures += result
+    now = datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
+    info = machine(run, provider)
+    sections = {name: {"generated": now, "quick": quick, "loadAverage": info.get("loadAverage")} for name in parts}
+    if previous:
+        # Sections this run did not measure come from the earlier report, with the time they were measured.
+        kept = [n for n, _ in PARTS if n not in parts]
+        earlier = previous.get("sections") or {n: {"generated": previous.get("generated"), "quick": previous.get("quick"),
+                                                   "loadAverage": (previous.get("machine") or {}).get("loadAverage")} for n, _ in PARTS}
+        figures = [f for f in previous.get("figures", []) if f.get("section") in kept] + figures
+        sections = {n: earlier[n] for n in kept if n in earlier} | sections
+        if "quality" not in parts and isinstance(previous.get("quality"), dict):
+            rows = previous["quality"]
+        if "pipeline" not in parts:
+            freshness = previous.get("freshness")
+        if "encoding" not in parts:
+            info["onnxProvider"] = (previous.get("machine") or {}).get("onnxProvider", provider)
     gaps = [(gap(f), f) for f in figures if gap(f)]
     largest = max(gaps, key=lambda g: g[0]) if gaps else None
-    return {"generated": datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M UTC"), "quick": quick,
-            "machine": machine(run, provider), "failed": failed, "quality": rows, "figures": figures, "freshness": freshness,
-            "largestGap": dict(largest[1], factor=largest[0]) if largest else None}
+    return {"generated": now, "quick": quick, "machine": info, "failed": failed, "sections": sections, "quality": rows, "figures": figures,
+            "freshness": freshness, "largestGap": dict(largest[1], factor=largest[0]) if largest else None}
 
 
 def clean(value):
@@ -295,10 +403,21 @@ def main():
     p.add_argument("out")
     p.add_argument("--quick", default="0")
     p.add_argument("--failed", default="")
+    p.add_argument("--parts", default="", help="the parts this run measured (quality training encoding search pipeline); the others are kept from OUT/results.json")
     a = p.parse_args()
     if not os.path.isdir(a.run):
         sys.exit(f"report.py: {a.run}: no such folder (run infra/scripts/bench-peers.sh)")
-    report = build(a.run, a.quick == "1", a.failed.split())
+    parts = a.parts.split() or None
+    unknown = [x for x in parts or [] if x not in dict(PARTS)]
+    if unknown:
+        sys.exit(f"report.py: --parts: unknown part {', '.join(unknown)} (known: {', '.join(n for n, _ in PARTS)})")
+    previous = None
+    if parts and os.path.exists(os.path.join(a.out, "results.json")):
+        try:
+            previous = read_json(os.path.join(a.out, "results.json"))
+        except ReportError as e:
+            print(f"report.py: {e}; the parts not measured now are left out", file=sys.stderr)
+    report = build(a.run, a.quick == "1", a.failed.split(), parts, previous)
     os.makedirs(a.out, exist_ok=True)
     with open(os.path.join(a.out, "results.json"), "w") as f:
         json.dump(clean(report), f, indent=2, allow_nan=False)

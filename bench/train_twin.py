@@ -1,8 +1,9 @@
 #!/usr/bin/python3
 """The MS2GAN trainer of shared/MS2GAN.Model (Ms2GanTrainer, Ms2GanNetwork, Ms2GanLosses) in PyTorch, with the
 defaults of Ms2GanConfig, to time an epoch against the TorchSharp one on the same data, batch size and thread count.
-Each epoch is what the C# trainer does: shuffled batches (a discriminator step, then a generator step), then the
-validation mAP (joint 0.5/0.5) and a copy of the weights when it is the best so far.
+Each epoch is what the C# trainer does: shuffled batches with half the pairs mixed with a pair of their class (a
+discriminator step, then a generator step), then the validation mAP (joint 0.5/0.5) and a copy of the weights when it is
+the best so far. (Early stopping and the refit are left out on both sides: every epoch is timed.)
 Usage: train_twin.py DATA_DIR --epochs N --threads N --json FILE   (DATA_DIR holds train_image/text/labels.npy)"""
 import argparse, copy, json, math, os, sys, time
 import numpy as np
@@ -11,10 +12,26 @@ from torch import nn
 import torch.nn.functional as F
 
 # Ms2GanConfig defaults.
+# Ms2GanConfig defaults; batch_size None: Ms2GanConfig.ForData's rule (the fit share / 4, between 32 and 256).
 CONFIG = dict(specific_hidden=[512], specific_dim=128, common_hidden=[128], shared_dim=128, discriminator_hidden=64,
-              dropout=0.5, label_weight=0.5, inter_weight=2.0, intra_weight=0.5, difference_weight=0.1,
+              dropout=0.5, label_weight=2.0, inter_weight=2.0, intra_weight=0.5, difference_weight=0.1,
               adversarial_weight=0.05, similarity_scale=10.0, learning_rate=2e-4, discriminator_learning_rate=5e-4,
-              weight_decay=1e-2, batch_size=256, seed=42, validation_fraction=0.15)
+              weight_decay=1e-2, batch_size=None, seed=42, validation_fraction=0.15, same_class_mix=0.5)
+
+
+def batch_size(c, train_items):
+    if c["batch_size"]:
+        return c["batch_size"]
+    return int(np.clip(round(train_items * (1 - c["validation_fraction"])) // 4, 32, 256))
+
+
+def same_class_mix(image, text, labels, index, by_class, rng, share):
+    """Each chosen pair becomes lambda * itself + (1 - lambda) * a random pair of its class (as Ms2GanTrainer.Mix)."""
+    mixed = rng.random(len(index)) < share
+    partners = np.array([rng.choice(by_class[int(labels[i])]) if m else int(i) for i, m in zip(index, mixed)])
+    lam = torch.from_numpy(np.where(mixed, rng.random(len(index)), 1.0).astype(np.float32)).unsqueeze(1)
+    p = torch.from_numpy(partners)
+    return image[index] * lam + image[p] * (1 - lam), text[index] * lam + text[p] * (1 - lam)
 
 
 def mlp(inputs, hidden, outputs, dropout):
@@ -125,6 +142,9 @@ def stratified(labels, fraction, rng):
 
 
 def standardize(fit, *others):
+    # normalization auto: the signed square root first when no training value is negative (FeatureNormalizer).
+    if not (fit < 0).any():
+        fit, others = np.sqrt(fit), tuple(np.sign(x) * np.sqrt(np.abs(x)) for x in others)
     mean, std = fit.mean(0), fit.std(0)
     positive = np.sort(std[std > 0])
     floor = positive[len(positive) // 2] * 1e-2 if len(positive) else 1.0
@@ -168,16 +188,19 @@ def main():
     g_opt = torch.optim.Adam(g.parameters(), c["learning_rate"], weight_decay=c["weight_decay"])
     d_opt = torch.optim.Adam(d.parameters(), c["discriminator_learning_rate"], weight_decay=c["weight_decay"])
     n, best, seconds, last = len(fit), -1.0, [], 0.0
-    print(f"train_twin.py: PyTorch {torch.__version__}, {a.epochs} epochs, batch {c['batch_size']}, {a.threads} threads, {len(labels)} training pairs")
+    batch = batch_size(c, len(labels))
+    by_class = {int(k): np.flatnonzero(labels[fit] == k) for k in np.unique(labels[fit])}
+    print(f"train_twin.py: PyTorch {torch.__version__}, {a.epochs} epochs, batch {batch}, {a.threads} threads, {len(labels)} training pairs")
     for epoch in range(1, a.epochs + 1):
         start = time.perf_counter()
         g.train(); d.train()
         order = torch.randperm(n)
-        for s in range(0, n, c["batch_size"]):
-            index = order[s:s + c["batch_size"]]
+        for s in range(0, n, batch):
+            index = order[s:s + batch]
             if len(index) < 2:
                 continue
-            step(g, d, g_opt, d_opt, fit_image[index], fit_text[index], fit_labels[index], c)
+            image_batch, text_batch = same_class_mix(fit_image, fit_text, fit_labels, index.numpy(), by_class, rng, c["same_class_mix"])
+            step(g, d, g_opt, d_opt, image_batch, text_batch, fit_labels[index], c)
         last = validation_map(g, val_image, val_text, val_labels)
         if last > best + 1e-9:
             best, snapshot = last, copy.deepcopy(g.state_dict())
@@ -188,7 +211,7 @@ def main():
     parameters = parameter_count(image.shape[1], text.shape[1], classes)
     print(f"  seconds per epoch: median {median:.3f} of epochs 2..{a.epochs}; {parameters:,} parameters")
     with open(a.json, "w") as f:
-        json.dump({"framework": f"PyTorch {torch.__version__}", "threads": a.threads, "batchSize": c["batch_size"], "epochs": a.epochs,
+        json.dump({"framework": f"PyTorch {torch.__version__}", "threads": a.threads, "batchSize": batch, "epochs": a.epochs,
                    "parameters": parameters, "fitItems": int(n), "validationItems": int(len(held)), "secondsPerEpoch": median,
                    "epochSeconds": seconds, "lastValidationMap": last}, f, indent=2)
 

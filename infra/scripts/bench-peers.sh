@@ -1,8 +1,11 @@
 #!/usr/bin/env bash
 # Benchmarks against peers (issue 7): every figure beside what a user would pick instead, measured in one run, written
 # to bench/results.md, bench/results.json and bench/results.png by bench/report.py.
-#   1. quality on ../shared/data/wikipedia: ms2gan train + evaluate (i2t, t2i, average; shared / specific / joint)
-#      beside CCA, SM and SCM (../shared/tools/peer_baselines.py) and the published JFSSL figures;
+#   1. quality on every dataset (issue 15): ../shared/data/wikipedia (feature mode), the demo set and the oxygen icons (raw mode:
+#      ResNet18 + MiniLM features; infra/scripts/oxygen-icons.sh): MS2GAN as `ms2gan train` builds it, over 5 seeds (verb quality:
+#      i2t, t2i, average, joint / shared / specific, predicted-label accuracy), beside CCA, SM and SCM
+#      (../shared/tools/peer_baselines.py), SM's label accuracy (bench/sm_labels.py), DSCMR over the same seeds
+#      (../shared/tools/dscmr_ref.py; runs kept in artifacts/bench/peer-cache, see lib/peer-cache.sh) and JFSSL as published;
 #   2. training speed: TorchSharp seconds per epoch (verb train-speed) beside the same network in PyTorch
 #      (bench/train_twin.py), same data, batch and threads, alternating rounds;
 #   3. encoding: ONNX Runtime beside TorchSharp for the MS2GAN encoders; raw mode beside the bare backbones (verb encode);
@@ -11,20 +14,23 @@
 #   5. pipeline over a private RabbitMQ node (verb pipeline: HTTP ingest to searchable beside MassTransit and
 #      RabbitMQ.Client alone, freshness) and the reindex rate (verb reindex).
 # Figures are never asserted; the exit status is non-zero only when a benchmark failed to run (the report is still
-# written, with the failed steps named). Quick mode for a smoke run: --quick or BENCH_QUICK=1 (a few minutes).
+# written, with the failed steps named). Quick mode for a smoke run: --quick or BENCH_QUICK=1 (a few minutes). --quality runs part 1
+# only and keeps the other parts of bench/results.* from the run before (the report says when each was measured).
 # --only encode runs part 3 alone (a few minutes): its model is trained for one epoch, since the encoders' speed does not
 # depend on their weights; the figures are in its log and artifacts/bench/peers/encode.json (no report is written).
-#   bash infra/scripts/bench-peers.sh [--quick] [--only encode]
+#   bash infra/scripts/bench-peers.sh [--quick] [--quality] [--only encode]
 set -uo pipefail
 # shellcheck source=lib/bench-verb.sh
 . "$(dirname "${BASH_SOURCE[0]}")/lib/bench-verb.sh"
-QUICK="${BENCH_QUICK:-0}"
-ONLY=""
+# shellcheck source=lib/peer-cache.sh
+. "$(dirname "${BASH_SOURCE[0]}")/lib/peer-cache.sh"
+QUICK="${BENCH_QUICK:-0}" QUALITY_ONLY=0 ONLY=""
 while [ $# -gt 0 ]; do
     case "$1" in
         --quick) QUICK=1 ;;
+        --quality) QUALITY_ONLY=1 ;;
         --only) ONLY="${2:-}"; shift ;;
-        *) fail "unknown option '$1' (expected --quick, --only encode)"; exit 2 ;;
+        *) fail "unknown option '$1' (expected --quick, --quality, --only encode)"; exit 2 ;;
     esac
     shift
 done
@@ -34,11 +40,13 @@ OUT="$REPO_ROOT/artifacts/bench/peers"
 PY=/usr/bin/python3   # Debian's python3: the packages below are Debian's, not a pyenv's
 THREADS="$(nproc)"
 if [ "$QUICK" = 1 ]; then
+    SEEDS=1 QUALITY_SET='{"epochs":10}' DSCMR_EPOCHS=10
     EPOCHS=20 SPEED_EPOCHS=3 ROUNDS=1 ROWS=10000 IMAGES=20 TEXTS=200 ITEMS=20000 QUERIES=200 REINDEX=5000
     ENCODE=(--rounds 1)
     PIPELINE=(--items 5000 --per-item-items 1000 --raw-messages 5000 --fresh-seconds 5 --search-seconds 5)
 else
-    # Quality with the default 100 epochs (the model the README reports); the rest sized to keep the run near 25 minutes.
+    # Quality: 5 seeds of the defaults, DSCMR as its script runs it (200 epochs); the rest sized to keep it near 25 minutes.
+    SEEDS=1,2,3,4,5 QUALITY_SET='{}' DSCMR_EPOCHS=200
     EPOCHS=100 SPEED_EPOCHS=6 ROUNDS=2 ROWS=20000 IMAGES=100 TEXTS=1000 ITEMS=100000 QUERIES=500 REINDEX=20000
     # Raw mode: medians of 5 alternating rounds (pipeline and bare sessions), and the batch sizes and session options the defaults were chosen from.
     ENCODE=(--rounds 5 --image-batches 1,8,16,32 --session-sweep yes)
@@ -90,9 +98,35 @@ if [ "$ONLY" = encode ]; then
     log "done: $OUT/encode.json (load average at the start: $(cat "$OUT/load.txt"))"
     exit 0
 fi
-step quality-train $APP train --data "$DATA" --out "$MODEL" --epochs "$EPOCHS" --force
-step quality-evaluate sh -c "$APP evaluate --model '$MODEL' --data '$DATA' --json > '$OUT/quality.json'"
-step quality-peers "$PY" "$REPO_ROOT/../shared/tools/peer_baselines.py" "$DATA"
+# 1. Quality. The datasets: Wikipedia as given, the demo set drawn here (the same seed gives the same data), the oxygen icons
+# from Debian's package (the script installs it; without root or apt that dataset is reported as failed).
+DEMO="$REPO_ROOT/artifacts/data/demo" OXYGEN="$REPO_ROOT/artifacts/data/oxygen-icons"
+[ -f "$DEMO/train_image.npy" ] || step data-demo $APP demo-data --out "$DEMO" --per-class 60 --seed 1 --provider Cpu --force
+[ -f "$OXYGEN/features/train_image.npy" ] || step data-oxygen-icons bash "$REPO_ROOT/infra/scripts/oxygen-icons.sh" "$OXYGEN"
+TOOLS="$REPO_ROOT/../shared/tools"
+for entry in "wikipedia=$DATA" "demo=$DEMO" "oxygen-icons=$OXYGEN/features"; do
+    name=${entry%%=*} dir=${entry#*=}
+    if [ ! -f "$dir/train_image.npy" ]; then
+        fail "quality-$name: no features at $dir"; FAILED+=("quality-$name"); continue
+    fi
+    # Seeds one after another on one thread each: the machine is shared.
+    step "quality-$name-ms2gan" $BENCH quality --data "$dir" --name "$name" --seeds "$SEEDS" --threads 1 --set "$QUALITY_SET" --json "$OUT/quality-$name.json"
+    step "quality-$name-peers" "$PY" "$TOOLS/peer_baselines.py" "$dir"
+    step "quality-$name-sm-labels" "$PY" bench/sm_labels.py "$dir" --json "$OUT/quality-$name-sm-labels.json"
+    for seed in ${SEEDS//,/ }; do
+        step "quality-$name-dscmr-$seed" peer_cached "dscmr-seed$seed-epochs$DSCMR_EPOCHS" "$dir" "$OUT/.dscmr.log" \
+            "$PY" "$TOOLS/dscmr_ref.py" "$dir" "$DSCMR_EPOCHS" "$seed"
+    done
+done
+if [ "$QUALITY_ONLY" = 1 ]; then
+    log "writing the quality part of bench/results.md, bench/results.json and bench/results.png"
+    "$PY" bench/report.py "$OUT" bench --quick "$QUICK" --failed "${FAILED[*]:-}" --parts quality || { fail "the report could not be written"; exit 1; }
+    [ ${#FAILED[@]} -eq 0 ] || { fail "failed to run: ${FAILED[*]}"; exit 1; }
+    log "done: bench/results.md"
+    exit 0
+fi
+# The model the encoding and search benchmarks use (its weights do not change their speed).
+step model $APP train --data "$DATA" --out "$MODEL" --epochs "$EPOCHS" --force
 for round in $(seq "$ROUNDS"); do
     step "speed-torchsharp-$round" $BENCH train-speed --data "$DATA" --epochs "$SPEED_EPOCHS" --threads "$THREADS" --json "$OUT/speed-torchsharp-$round.json"
     step "speed-pytorch-$round" "$PY" bench/train_twin.py "$DATA" --epochs "$SPEED_EPOCHS" --threads "$THREADS" --json "$OUT/speed-pytorch-$round.json"

@@ -12,27 +12,80 @@ using static TorchSharp.torch;
 namespace MS2GAN.Model;
 
 /// <summary>
-/// Trains a model on a feature dataset and writes the complete model folder: both ONNX encoders, the
-/// TorchSharp checkpoint, the training curves and the manifest. The test split is scored only after the
-/// model has been selected on validation, and only to be recorded.
+/// Trains a model on a feature dataset and writes the complete model folder: both ONNX encoders (with the class
+/// probability output), the TorchSharp checkpoint, the training curves and the manifest. The epoch count and the
+/// retrieval weights are chosen on a validation split of the training items; with <see cref="Ms2GanConfig.Refit"/> the
+/// exported network is then trained again on all of them for that many epochs. The test split is scored only after
+/// the model has been selected, and only to be recorded.
 /// </summary>
 public sealed class Ms2GanModelBuilder(ILogger logger)
 {
-    /// <summary>Trains, exports and writes the model folder atomically; returns its manifest.</summary>
+    /// <summary>Trains (selection, then the refit when the configuration asks for it), exports and writes the model folder atomically; returns its manifest.</summary>
     public ModelManifest Build(FeatureDataset dataset, Ms2GanConfig config, string outputDirectory, bool overwrite = false,
         IProgress<EpochReport>? progress = null, CancellationToken cancellation = default)
     {
-        var result = new Ms2GanTrainer(config, logger).Train(dataset.Train, dataset.ClassCount, progress, cancellation);
-        using var network = result.Network;
-        var imageSpec = network.ToEncoderSpec("image", result.ImageNormalizer.Mean, result.ImageNormalizer.Scale);
-        var textSpec = network.ToEncoderSpec("text", result.TextNormalizer.Mean, result.TextNormalizer.Scale);
+        var trainer = new Ms2GanTrainer(config, logger);
+        var result = trainer.Train(dataset.Train, dataset.ClassCount, progress, cancellation);
+        config = trainer.Effective;   // the manifest records what ran, fields left to the data included
+        if (!config.Refit)
+        {
+            using var selected = result.Network;
+            return Write(dataset, config, outputDirectory, overwrite, result, selected, result.ImageNormalizer, result.TextNormalizer, null,
+                result.Duration);
+        }
+        result.Network.Dispose();
+        var fitted = trainer.Fit(dataset.Train, dataset.ClassCount, result.BestEpoch, progress: null, cancellation);
+        using var network = fitted.Network;
+        return Write(dataset, config, outputDirectory, overwrite, result, network, fitted.ImageNormalizer, fitted.TextNormalizer, fitted,
+            result.Duration + fitted.Duration);
+    }
+
+    /// <summary>
+    /// Trains a model on every training item of <paramref name="dataset"/> with the configuration, the epoch count and the
+    /// retrieval weights of <paramref name="selected"/> (a model chosen on validation, for instance one that passed a
+    /// quality gate on items it did not train on, which <paramref name="dataset"/> now includes) and writes it. Its
+    /// manifest carries the selected model's validation figures: the refit has no validation split of its own.
+    /// </summary>
+    public ModelManifest Refit(FeatureDataset dataset, ModelManifest selected, string outputDirectory, bool overwrite = false,
+        CancellationToken cancellation = default)
+    {
+        if (selected.FeatureSpace.Mismatch("image", dataset.Train.Image.Columns) is { } imageProblem)
+        {
+            throw new ArgumentException(imageProblem, nameof(dataset));
+        }
+        if (selected.FeatureSpace.Mismatch("text", dataset.Train.Text.Columns) is { } textProblem)
+        {
+            throw new ArgumentException(textProblem, nameof(dataset));
+        }
+        if (dataset.ClassCount != selected.ClassCount)
+        {
+            throw new ArgumentException($"the dataset has {dataset.ClassCount} classes, the selected model {selected.ClassCount}", nameof(dataset));
+        }
+        var epochs = selected.Training.RefitEpochs ?? selected.Training.BestEpoch;
+        var fitted = new Ms2GanTrainer(selected.Config, logger).Fit(dataset.Train, dataset.ClassCount, epochs, progress: null, cancellation);
+        using var network = fitted.Network;
+        var selection = new TrainingResult(network, fitted.ImageNormalizer, fitted.TextNormalizer, [], selected.Training.BestEpoch,
+            selected.Metrics.Validation, selected.Training.FitItems, selected.Training.ValidationItems, TimeSpan.Zero)
+        {
+            EpochsRun = selected.Training.EpochsRun,
+        };
+        return Write(dataset, selected.Config, outputDirectory, overwrite, selection, network, fitted.ImageNormalizer, fitted.TextNormalizer,
+            fitted, fitted.Duration);
+    }
+
+    private ModelManifest Write(FeatureDataset dataset, Ms2GanConfig config, string outputDirectory, bool overwrite, TrainingResult selection,
+        Network.Ms2GanNetwork network, FeatureNormalizer imageNormalizer, FeatureNormalizer textNormalizer, FittedNetwork? refit, TimeSpan duration)
+    {
+        var imageSpec = network.ToEncoderSpec("image", imageNormalizer);
+        var textSpec = network.ToEncoderSpec("text", textNormalizer);
+        var weights = selection.Validation.Weights;
 
         RetrievalReport? test = null;
         if (dataset.Test.Count > 0)
         {
-            using var image = Ms2GanTrainer.ToTensor(result.ImageNormalizer.Apply(dataset.Test.Image));
-            using var text = Ms2GanTrainer.ToTensor(result.TextNormalizer.Apply(dataset.Test.Text));
-            test = Ms2GanTrainer.Evaluate(network, image, text, dataset.Test.Labels).Report(result.Validation.Weights);
+            using var image = Ms2GanTrainer.ToTensor(imageNormalizer.Apply(dataset.Test.Image));
+            using var text = Ms2GanTrainer.ToTensor(textNormalizer.Apply(dataset.Test.Text));
+            test = Ms2GanTrainer.Evaluate(network, image, text, dataset.Test.Labels).Report(weights);
             logger.LogInformation("Test split (recorded, not used for selection): joint mAP {Joint:F4}, i2t {I2T:F4}, t2i {T2I:F4}",
                 test.Joint.Avg, test.Joint.I2T, test.Joint.T2I);
         }
@@ -42,7 +95,8 @@ public sealed class Ms2GanModelBuilder(ILogger logger)
             OnnxExporter.Export(imageSpec, Path.Combine(folder, ModelRoles.FileNames[ModelRoles.ImageEncoder]));
             OnnxExporter.Export(textSpec, Path.Combine(folder, ModelRoles.FileNames[ModelRoles.TextEncoder]));
             network.save(Path.Combine(folder, ModelRoles.FileNames[ModelRoles.Checkpoint]));
-            TrainingCurvesPlot.Save(result.History, result.BestEpoch, Path.Combine(folder, ModelRoles.FileNames[ModelRoles.Curves]));
+            var history = selection.History.Count > 0 ? selection.History : refit?.History ?? [];
+            TrainingCurvesPlot.Save(history, selection.History.Count > 0 ? selection.BestEpoch : 0, Path.Combine(folder, ModelRoles.FileNames[ModelRoles.Curves]));
             return new ModelManifest
             {
                 Version = VersionId(folder),
@@ -50,16 +104,17 @@ public sealed class Ms2GanModelBuilder(ILogger logger)
                 FeatureSpace = new FeatureSpace(dataset.Info.ImageFeatures, dataset.Train.Image.Columns, dataset.Info.TextFeatures, dataset.Train.Text.Columns),
                 ClassCount = dataset.ClassCount,
                 ClassNames = dataset.Info.ClassNames,
-                ImageNormalization = result.ImageNormalizer,
-                TextNormalization = result.TextNormalizer,
+                ImageNormalization = imageNormalizer,
+                TextNormalization = textNormalizer,
                 SpecificDim = config.SpecificDim,
                 SharedDim = config.SharedDim,
-                DefaultWeights = result.Validation.Weights,
+                DefaultWeights = weights,
                 Config = config,
-                Metrics = new ModelMetrics(result.Validation, test),
+                Metrics = new ModelMetrics(selection.Validation, test),
                 Training = new TrainingInfo(
-                    dataset.Info.Name, Fingerprint(dataset.Train), result.FitItems, result.ValidationItems, dataset.Test.Count,
-                    result.History.Count, result.BestEpoch, Math.Round(result.Duration.TotalSeconds, 2), get_num_threads()),
+                    dataset.Info.Name, Fingerprint(dataset.Train), selection.FitItems, selection.ValidationItems, dataset.Test.Count,
+                    selection.EpochsRun, selection.BestEpoch, Math.Round(duration.TotalSeconds, 2), get_num_threads(),
+                    refit?.Items, refit?.History.Count),
                 Files = new Dictionary<string, ModelFile>(),
             };
         });

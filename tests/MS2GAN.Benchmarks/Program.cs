@@ -13,6 +13,7 @@ var verbs = new Dictionary<string, Func<BenchArgs, Task<int>>>(StringComparer.Or
     ["encode"] = EncodeBenchmark.RunAsync,
     ["search-peers"] = SearchPeersBenchmark.RunAsync,
     ["scale"] = ScaleBenchmark.RunAsync,
+    ["quality"] = QualityBenchmark.RunAsync,
 };
 
 if (args.Length == 0 || !verbs.TryGetValue(args[0], out var run))

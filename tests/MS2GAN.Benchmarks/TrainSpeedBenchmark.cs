@@ -25,7 +25,8 @@ internal static class TrainSpeedBenchmark
         }
 
         var dataset = FeatureDatasetLoader.Load(data);
-        var config = new Ms2GanConfig { Epochs = epochs, Threads = threads };
+        // The defaults, without early stopping (every epoch is timed) and without the refit (a second run).
+        var config = new Ms2GanConfig { Epochs = epochs, Threads = threads, Patience = 0, Refit = false }.ForData(dataset.Train.Count);
         var reports = new List<EpochReport>();
         Console.WriteLine($"train-speed: TorchSharp, {epochs} epochs, batch {config.BatchSize}, {threads} threads, {dataset.Train.Count} training pairs");
         var result = new Ms2GanTrainer(config, NullLogger.Instance).Train(

@@ -12,6 +12,7 @@ public static class CommandLine
         root.Subcommands.Add(TrainCommand.Create());
         root.Subcommands.Add(EvaluateCommand.Create());
         root.Subcommands.Add(DemoDataCommand.Create());
+        root.Subcommands.Add(FeaturesCommand.Create());
         root.Subcommands.Add(InspectCommand.Create());
         root.Subcommands.Add(Serve.ServeCommand.Create());
         root.Subcommands.Add(RetrainCommand.Create());

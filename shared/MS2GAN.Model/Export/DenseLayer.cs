@@ -21,7 +21,7 @@ public sealed record DenseLayer(float[] Weight, float[] Bias, int InFeatures, in
 
 /// <summary>
 /// Everything needed to run one modality's encoder outside TorchSharp: input normalisation
-/// ((x - Mean) * Scale, per dimension, from the training split), the modality-specific stack and the
+/// ((p(x) - Mean) * Scale, per dimension, from the training split, p the identity or the signed square root), the modality-specific stack and the
 /// common (shared) stack applied to the specific output. Both outputs are L2-normalised.
 /// </summary>
 /// <param name="Modality">"image" or "text".</param>
@@ -29,7 +29,10 @@ public sealed record DenseLayer(float[] Weight, float[] Bias, int InFeatures, in
 /// <param name="Scale">Per-dimension factor applied after the mean is subtracted.</param>
 /// <param name="Specific">Layers from base features to the specific feature S.</param>
 /// <param name="Common">Layers from S to the shared feature C (the same weights for both modalities).</param>
-public sealed record EncoderSpec(string Modality, float[] Mean, float[] Scale, IReadOnlyList<DenseLayer> Specific, IReadOnlyList<DenseLayer> Common)
+/// <param name="Labels">The label classifiers on S and C, exported as a class-probability output; null for none.</param>
+/// <param name="InputPower">1, or 0.5 for the signed square root of each input value before the mean is subtracted.</param>
+public sealed record EncoderSpec(string Modality, float[] Mean, float[] Scale, IReadOnlyList<DenseLayer> Specific, IReadOnlyList<DenseLayer> Common,
+    LabelHead? Labels = null, double InputPower = 1)
 {
     /// <summary>Width of the base features the encoder accepts.</summary>
     public int InputDim => Mean.Length;
@@ -39,4 +42,7 @@ public sealed record EncoderSpec(string Modality, float[] Mean, float[] Scale, I
 
     /// <summary>Width of the shared output.</summary>
     public int SharedDim => Common[^1].OutFeatures;
+
+    /// <summary>Number of classes of the probability output; 0 without a label head.</summary>
+    public int ClassCount => Labels?.ClassCount ?? 0;
 }

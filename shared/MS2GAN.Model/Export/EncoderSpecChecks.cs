@@ -22,6 +22,10 @@ internal static class EncoderSpecChecks
             throw new ArgumentException(
                 $"the {spec.Modality} encoder spec has {spec.Mean.Length} means but {spec.Scale.Length} scales", nameof(spec));
         }
+        if (spec.InputPower is not (1 or 0.5))
+        {
+            throw new ArgumentException($"the {spec.Modality} encoder spec has input power {spec.InputPower}; 1 and 0.5 can be exported", nameof(spec));
+        }
         if (spec.Specific.Count == 0 || spec.Common.Count == 0)
         {
             throw new ArgumentException(
@@ -31,6 +35,18 @@ internal static class EncoderSpecChecks
         var width = spec.InputDim;
         width = ValidateStack(spec.Modality, "specific", spec.Specific, width);
         ValidateStack(spec.Modality, "common", spec.Common, width);
+        if (spec.Labels is { } labels)
+        {
+            ValidateStack(spec.Modality, "labels.specific", [labels.Specific], spec.SpecificDim);
+            ValidateStack(spec.Modality, "labels.shared", [labels.Shared], spec.SharedDim);
+            if (labels.Specific.OutFeatures != labels.Shared.OutFeatures
+                || labels.Specific.Activation != Activation.None || labels.Shared.Activation != Activation.None)
+            {
+                throw new ArgumentException(
+                    $"the {spec.Modality} label head needs two linear classifiers with as many classes " +
+                    $"(has {labels.Specific.OutFeatures} and {labels.Shared.OutFeatures})", nameof(spec));
+            }
+        }
     }
 
     private static int ValidateStack(string modality, string stack, IReadOnlyList<DenseLayer> layers, int width)

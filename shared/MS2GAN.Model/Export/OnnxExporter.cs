@@ -20,6 +20,12 @@ public static class OnnxExporter
     /// <summary>Name of the L2-normalised shared output, float [batch, shared_dim].</summary>
     public const string SharedOutputName = "shared";
 
+    /// <summary>
+    /// Name of the class-probability output, float [batch, classes]: the mean of the softmaxes of the label classifiers
+    /// on S and on C. Present only in encoders exported with a <see cref="LabelHead"/>.
+    /// </summary>
+    public const string ProbabilitiesOutputName = "probabilities";
+
     /// <summary>Symbolic name of the batch dimension.</summary>
     public const string BatchDimName = "batch";
 
@@ -34,6 +40,9 @@ public static class OnnxExporter
 
     /// <summary>Metadata key holding the shared output width.</summary>
     public const string SharedDimKey = "shared_dim";
+
+    /// <summary>Metadata key holding the number of classes of the probability output (absent without one).</summary>
+    public const string ClassCountKey = "class_count";
 
     /// <summary>ONNX IR version written (8: understood by every ONNX Runtime since 1.10).</summary>
     public const long IrVersion = 8;
@@ -96,7 +105,17 @@ public static class OnnxExporter
         graph.Initializer.Add(FloatTensor($"{m}.input.mean", spec.Mean, spec.InputDim));
         graph.Initializer.Add(FloatTensor($"{m}.input.scale", spec.Scale, spec.InputDim));
         graph.Initializer.Add(FloatTensor("norm.epsilon", [NormEpsilon]));
-        graph.Node.Add(Node("Sub", $"{m}.input.centre", [InputName, $"{m}.input.mean"], $"{m}.input.centred"));
+        var input = InputName;
+        if (spec.InputPower == 0.5)
+        {
+            // sign(x) * sqrt(|x|), as FeatureNormalizer.Transform.
+            graph.Node.Add(Node("Abs", $"{m}.input.abs", [InputName], $"{m}.input.abs"));
+            graph.Node.Add(Node("Sqrt", $"{m}.input.sqrt", [$"{m}.input.abs"], $"{m}.input.sqrt"));
+            graph.Node.Add(Node("Sign", $"{m}.input.sign", [InputName], $"{m}.input.sign"));
+            graph.Node.Add(Node("Mul", $"{m}.input.power", [$"{m}.input.sqrt", $"{m}.input.sign"], $"{m}.input.power"));
+            input = $"{m}.input.power";
+        }
+        graph.Node.Add(Node("Sub", $"{m}.input.centre", [input, $"{m}.input.mean"], $"{m}.input.centred"));
         graph.Node.Add(Node("Mul", $"{m}.input.scale", [$"{m}.input.centred", $"{m}.input.scale"], $"{m}.input.normalised"));
 
         var specific = AddStack(graph, $"{m}.specific", spec.Specific, $"{m}.input.normalised");
@@ -104,6 +123,16 @@ public static class OnnxExporter
         var shared = AddStack(graph, "common", spec.Common, specific);
         AddL2Normalise(graph, $"{m}.specific.l2", specific, SpecificOutputName);
         AddL2Normalise(graph, $"{m}.shared.l2", shared, SharedOutputName);
+        if (spec.Labels is { } labels)
+        {
+            graph.Output.Add(FloatMatrix(ProbabilitiesOutputName, labels.ClassCount));
+            // The classifiers have one set of weights for both modalities, like the common stack.
+            var fromSpecific = AddSoftmax(graph, AddStack(graph, "labels.specific", [labels.Specific], specific), "labels.specific");
+            var fromShared = AddSoftmax(graph, AddStack(graph, "labels.shared", [labels.Shared], shared), "labels.shared");
+            graph.Initializer.Add(FloatTensor("labels.half", [0.5f]));
+            graph.Node.Add(Node("Add", "labels.sum", [fromSpecific, fromShared], "labels.sum"));
+            graph.Node.Add(Node("Mul", "labels.mean", ["labels.sum", "labels.half"], ProbabilitiesOutputName));
+        }
 
         var model = new ModelProto
         {
@@ -113,7 +142,8 @@ public static class OnnxExporter
             Domain = "ms2gan",
             ModelVersion = 1,
             DocString = $"MS2GAN {m} encoder: {InputName} [{BatchDimName},{spec.InputDim}] -> " +
-                        $"{SpecificOutputName} [{BatchDimName},{spec.SpecificDim}], {SharedOutputName} [{BatchDimName},{spec.SharedDim}], both L2-normalised.",
+                        $"{SpecificOutputName} [{BatchDimName},{spec.SpecificDim}], {SharedOutputName} [{BatchDimName},{spec.SharedDim}], both L2-normalised" +
+                        (spec.Labels is null ? "." : $"; {ProbabilitiesOutputName} [{BatchDimName},{spec.ClassCount}], class probabilities."),
             Graph = graph,
         };
         model.OpsetImport.Add(new OperatorSetIdProto { Domain = "", Version = Opset });
@@ -121,6 +151,10 @@ public static class OnnxExporter
         AddMetadata(model, InputDimKey, spec.InputDim.ToString(CultureInfo.InvariantCulture));
         AddMetadata(model, SpecificDimKey, spec.SpecificDim.ToString(CultureInfo.InvariantCulture));
         AddMetadata(model, SharedDimKey, spec.SharedDim.ToString(CultureInfo.InvariantCulture));
+        if (spec.Labels is not null)
+        {
+            AddMetadata(model, ClassCountKey, spec.ClassCount.ToString(CultureInfo.InvariantCulture));
+        }
         return model;
     }
 
@@ -164,6 +198,14 @@ public static class OnnxExporter
             }
         }
         return current;
+    }
+
+    private static string AddSoftmax(GraphProto graph, string input, string prefix)
+    {
+        var softmax = Node("Softmax", $"{prefix}.softmax", [input], $"{prefix}.probabilities");
+        softmax.Attribute.Add(IntAttribute("axis", 1));
+        graph.Node.Add(softmax);
+        return $"{prefix}.probabilities";
     }
 
     /// <summary>x / max(||x||2, eps) per row.</summary>

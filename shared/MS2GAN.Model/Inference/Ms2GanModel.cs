@@ -66,6 +66,51 @@ public sealed class Ms2GanModel : IDisposable
         return (modality == "image" ? Image : Text).Encode(features);
     }
 
+    /// <summary>Whether both encoders have the class-probability output (models trained before it do not).</summary>
+    public bool PredictsLabels => Image.ClassCount == Manifest.ClassCount && Text.ClassCount == Manifest.ClassCount && Manifest.ClassCount > 0;
+
+    /// <summary>
+    /// The predicted label of each item with its confidence, from its image features, its text features or both (rows
+    /// of the same items; the class probabilities of both modalities are averaged).
+    /// </summary>
+    /// <exception cref="InvalidOperationException">The model has no probability output (trained before it was exported).</exception>
+    /// <exception cref="ArgumentException">Neither modality is given, the row counts differ, or the features do not fit.</exception>
+    public IReadOnlyList<LabelPrediction> PredictLabels(FeatureMatrix? image, FeatureMatrix? text)
+    {
+        if (!PredictsLabels)
+        {
+            throw new InvalidOperationException($"model {Manifest.Version} has no class-probability output; retrain it to predict labels");
+        }
+        if (image is null && text is null)
+        {
+            throw new ArgumentException("give image features, text features or both");
+        }
+        if (image is not null && text is not null && image.Rows != text.Rows)
+        {
+            throw new ArgumentException($"{image.Rows} image rows but {text.Rows} text rows: give rows of the same items");
+        }
+        var fromImage = image is null ? null : Encode("image", image).Probabilities!;
+        var fromText = text is null ? null : Encode("text", text).Probabilities!;
+        var rows = (fromImage ?? fromText)!.Rows;
+        var classes = Manifest.ClassCount;
+        var mean = new float[classes];
+        var predictions = new LabelPrediction[rows];
+        for (var row = 0; row < rows; row++)
+        {
+            if (fromImage is not null && fromText is not null)
+            {
+                System.Numerics.Tensors.TensorPrimitives.Add(fromImage.Row(row), fromText.Row(row), mean);
+                System.Numerics.Tensors.TensorPrimitives.Multiply(mean, 0.5f, mean);
+                predictions[row] = LabelPrediction.Top(mean, Manifest.ClassNames);
+            }
+            else
+            {
+                predictions[row] = LabelPrediction.Top((fromImage ?? fromText)!.Row(row), Manifest.ClassNames);
+            }
+        }
+        return predictions;
+    }
+
     /// <summary>Encodes both modalities of a split.</summary>
     public EncodedSplit Encode(FeatureSplit split)
     {

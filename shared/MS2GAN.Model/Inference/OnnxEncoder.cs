@@ -22,6 +22,7 @@ public sealed class OnnxEncoder : IDisposable
 
     private static readonly string[] InputNames = [OnnxExporter.InputName];
     private static readonly string[] OutputNames = [OnnxExporter.SpecificOutputName, OnnxExporter.SharedOutputName];
+    private static readonly string[] OutputNamesWithLabels = [.. OutputNames, OnnxExporter.ProbabilitiesOutputName];
 
     private readonly OnnxSession _owner;
     private readonly InferenceSession _session;
@@ -59,6 +60,12 @@ public sealed class OnnxEncoder : IDisposable
             CheckGraph(_session.InputMetadata, OnnxExporter.InputName, InputDim, source);
             CheckGraph(_session.OutputMetadata, OnnxExporter.SpecificOutputName, SpecificDim, source);
             CheckGraph(_session.OutputMetadata, OnnxExporter.SharedOutputName, SharedDim, source);
+            // Encoders exported before the label head have no probability output; they still encode.
+            if (metadata.ContainsKey(OnnxExporter.ClassCountKey))
+            {
+                ClassCount = ReadDim(metadata, OnnxExporter.ClassCountKey, source);
+                CheckGraph(_session.OutputMetadata, OnnxExporter.ProbabilitiesOutputName, ClassCount, source);
+            }
             _owner = session;
             Provider = session.Provider;
             MaxRowsPerRun = maxRowsPerRun;
@@ -77,8 +84,8 @@ public sealed class OnnxEncoder : IDisposable
             throw;
         }
         (logger ?? NullLogger<OnnxEncoder>.Instance).LogInformation(
-            "Loaded {Modality} encoder {Source} ({InputDim} -> specific {SpecificDim}, shared {SharedDim}) on {Provider}",
-            Modality, source, InputDim, SpecificDim, SharedDim, Provider);
+            "Loaded {Modality} encoder {Source} ({InputDim} -> specific {SpecificDim}, shared {SharedDim}, {ClassCount} class probabilities) on {Provider}",
+            Modality, source, InputDim, SpecificDim, SharedDim, ClassCount, Provider);
     }
 
     /// <summary>Loads the encoder exported to <paramref name="path"/> on the provider <paramref name="factory"/> chooses.</summary>
@@ -109,6 +116,9 @@ public sealed class OnnxEncoder : IDisposable
     /// <summary>Width of the shared output.</summary>
     public int SharedDim { get; }
 
+    /// <summary>Number of classes of the probability output; 0 when the encoder has none.</summary>
+    public int ClassCount { get; }
+
     /// <summary>The ONNX Runtime execution provider the session runs on.</summary>
     public string Provider { get; }
 
@@ -137,6 +147,7 @@ public sealed class OnnxEncoder : IDisposable
         var rows = features.Rows;
         var specific = new float[(long)rows * SpecificDim];
         var shared = new float[(long)rows * SharedDim];
+        var probabilities = ClassCount > 0 ? new float[(long)rows * ClassCount] : null;
         for (var start = 0; start < rows; start += MaxRowsPerRun)
         {
             var count = Math.Min(MaxRowsPerRun, rows - start);
@@ -148,9 +159,16 @@ public sealed class OnnxEncoder : IDisposable
             using var input = Bind(features.Values, start, count, InputDim);
             using var specificOut = Bind(specific, start, count, SpecificDim);
             using var sharedOut = Bind(shared, start, count, SharedDim);
-            _session.Run(null, InputNames, [input], OutputNames, [specificOut, sharedOut]);
+            if (probabilities is null)
+            {
+                _session.Run(null, InputNames, [input], OutputNames, [specificOut, sharedOut]);
+                continue;
+            }
+            using var probabilitiesOut = Bind(probabilities, start, count, ClassCount);
+            _session.Run(null, InputNames, [input], OutputNamesWithLabels, [specificOut, sharedOut, probabilitiesOut]);
         }
-        return new EncodedBatch(new FeatureMatrix(specific, rows, SpecificDim), new FeatureMatrix(shared, rows, SharedDim));
+        return new EncodedBatch(new FeatureMatrix(specific, rows, SpecificDim), new FeatureMatrix(shared, rows, SharedDim),
+            probabilities is null ? null : new FeatureMatrix(probabilities, rows, ClassCount));
     }
 
     /// <inheritdoc />

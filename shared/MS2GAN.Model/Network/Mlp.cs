@@ -60,14 +60,16 @@ public sealed class Mlp : nn.Module<Tensor, Tensor>
         var result = new List<DenseLayer>();
         for (var i = 0; i < _layers.Count; i++)
         {
-            var layer = _layers[i];
-            var weight = layer.weight!.detach().cpu().contiguous().data<float>().ToArray();
-            var bias = layer.bias!.detach().cpu().contiguous().data<float>().ToArray();
-            var last = i + 1 == _layers.Count;
-            result.Add(new DenseLayer(weight, bias, (int)layer.in_features, (int)layer.out_features, last ? Activation.None : _activation));
+            result.Add(ToDenseLayer(_layers[i], i + 1 == _layers.Count ? Activation.None : _activation));
         }
         return result;
     }
+
+    /// <summary>One linear layer as plain arrays followed by <paramref name="activation"/>.</summary>
+    internal static DenseLayer ToDenseLayer(Linear layer, Activation activation) => new(
+        layer.weight!.detach().cpu().contiguous().data<float>().ToArray(),
+        layer.bias!.detach().cpu().contiguous().data<float>().ToArray(),
+        (int)layer.in_features, (int)layer.out_features, activation);
 
     private static Tensor Apply(Activation activation, Tensor x) => activation switch
     {

@@ -1,4 +1,5 @@
 using MS2GAN.Model.Export;
+using MS2GAN.Model.Training;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -76,11 +77,20 @@ public sealed class Ms2GanNetwork : nn.Module
     /// <summary>Class logits from shared features.</summary>
     public Tensor ClassifyShared(Tensor shared) => _sharedClassifier.forward(shared);
 
-    /// <summary>The encoder of one modality as plain arrays, with the input normalisation to bake in.</summary>
-    public EncoderSpec ToEncoderSpec(string modality, float[] mean, float[] scale) => new(
+    /// <summary>
+    /// Class probabilities of items from their specific and shared features: the mean of the softmax of the
+    /// specific classifier and that of the shared classifier.
+    /// </summary>
+    public Tensor Probabilities(Tensor specific, Tensor shared) =>
+        (nn.functional.softmax(ClassifySpecific(specific), 1) + nn.functional.softmax(ClassifyShared(shared), 1)) / 2;
+
+    /// <summary>The encoder of one modality as plain arrays, with the input normalisation to bake in and the label head.</summary>
+    public EncoderSpec ToEncoderSpec(string modality, FeatureNormalizer normalizer) => new(
         modality,
-        mean,
-        scale,
+        normalizer.Mean,
+        normalizer.Scale,
         (modality == "image" ? _imageSpecific : _textSpecific).ToDenseLayers(),
-        _common.ToDenseLayers());
+        _common.ToDenseLayers(),
+        new LabelHead(Mlp.ToDenseLayer(_specificClassifier, Activation.None), Mlp.ToDenseLayer(_sharedClassifier, Activation.None)),
+        normalizer.Power);
 }

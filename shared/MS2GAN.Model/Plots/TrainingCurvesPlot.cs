@@ -25,7 +25,9 @@ public static class TrainingCurvesPlot
         Loss("adversarial", h => h.AdversarialLoss);
         Loss("discriminator", h => h.DiscriminatorLoss);
 
-        var map = plot.Add.Scatter(epochs, history.Select(h => h.ValidationMap).ToArray());
+        // Epochs without a validation (validateEvery > 1) are left out of the mAP curve.
+        var validated = history.Where(h => !double.IsNaN(h.ValidationMap)).ToArray();
+        var map = plot.Add.Scatter(validated.Select(h => (double)h.Epoch).ToArray(), validated.Select(h => h.ValidationMap).ToArray());
         map.LegendText = "validation mAP (right axis)";
         map.LineWidth = 3;
         map.MarkerSize = 4;

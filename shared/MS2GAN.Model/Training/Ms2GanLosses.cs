@@ -11,6 +11,12 @@ public static class Ms2GanLosses
     /// <summary>Label prediction: mean cross-entropy of the logits against integer labels.</summary>
     public static Tensor Label(Tensor logits, Tensor labels) => nn.functional.cross_entropy(logits, labels);
 
+    /// <summary>Label prediction as regression: mean over rows of the squared distance of the logits to the one-hot labels.</summary>
+    public static Tensor SquaredLabel(Tensor logits, Tensor oneHot) => (logits - oneHot).pow(2).sum(1).mean();
+
+    /// <summary>Modality invariance on paired items: mean over pairs of the squared distance between their shared features.</summary>
+    public static Tensor Invariance(Tensor imageShared, Tensor textShared) => (imageShared - textShared).pow(2).sum(1).mean();
+
     /// <summary>
     /// Label-aware similarity between two sets of features (inter-modal when <paramref name="a"/> and
     /// <paramref name="b"/> come from different modalities, intra-modal when they are the same tensor).

@@ -15,104 +15,40 @@ namespace MS2GAN.Model.Training;
 /// epoch the validation split (carved from the training split, stratified, seeded) is scored and the best
 /// epoch's weights are kept. Nothing of any test split is seen here.
 /// </summary>
-public sealed class Ms2GanTrainer(Ms2GanConfig config, ILogger logger)
+public sealed class Ms2GanTrainer(Ms2GanConfig settings, ILogger logger)
 {
+    private Ms2GanConfig _config = settings;
+
     /// <summary>Weights the joint score uses while selecting the best epoch.</summary>
     public static readonly RetrievalWeights SelectionWeights = new(0.5, 0.5);
 
     /// <summary>Trains on <paramref name="train"/> (the whole training split) and returns the best network.</summary>
     public TrainingResult Train(FeatureSplit train, int classCount, IProgress<EpochReport>? progress = null, CancellationToken cancellation = default)
     {
-        var problems = config.Validate();
-        if (problems.Count > 0)
-        {
-            throw new ConfigException(string.Join("; ", problems));
-        }
+        CheckConfig(train.Count);
         var stopwatch = Stopwatch.StartNew();
-        torch.set_num_threads(config.Threads > 0 ? config.Threads : Environment.ProcessorCount);
-        torch.random.manual_seed(config.Seed);
-
-        var split = ValidationSplit.Stratified(train.Labels, config.ValidationFraction, config.Seed);
+        var split = ValidationSplit.Stratified(train.Labels, _config.ValidationFraction, _config.Seed);
         if (split.Validation.Length < 2 || split.Fit.Length < 2)
         {
             throw new ArgumentException($"too few training items to hold out a validation split ({train.Labels.Length} items)");
         }
         var fitImage = train.Image.SelectRows(split.Fit);
         var fitText = train.Text.SelectRows(split.Fit);
-        var imageNormalizer = FeatureNormalizer.Fit(fitImage, config.Normalization);
-        var textNormalizer = FeatureNormalizer.Fit(fitText, config.Normalization);
-        using var image = ToTensor(imageNormalizer.Apply(fitImage));
-        using var text = ToTensor(textNormalizer.Apply(fitText));
-        using var labels = tensor(split.Fit.Select(i => (long)train.Labels[i]).ToArray());
+        var imageNormalizer = FeatureNormalizer.Fit(fitImage, _config.Normalization);
+        var textNormalizer = FeatureNormalizer.Fit(fitText, _config.Normalization);
         using var validationImage = ToTensor(imageNormalizer.Apply(train.Image.SelectRows(split.Validation)));
         using var validationText = ToTensor(textNormalizer.Apply(train.Text.SelectRows(split.Validation)));
         var validationLabels = split.Validation.Select(i => train.Labels[i]).ToArray();
 
         logger.LogInformation(
-            "Training MS2GAN on {FitItems} pairs, validating on {ValidationItems}, {Classes} classes, image {ImageDim}-d, text {TextDim}-d, {Epochs} epochs",
-            split.Fit.Length, split.Validation.Length, classCount, train.Image.Columns, train.Text.Columns, config.Epochs);
+            "Training MS2GAN on {FitItems} pairs, validating on {ValidationItems}, {Classes} classes, image {ImageDim}-d, text {TextDim}-d, at most {Epochs} epochs",
+            split.Fit.Length, split.Validation.Length, classCount, train.Image.Columns, train.Text.Columns, _config.Epochs);
 
-        var network = new Ms2GanNetwork(train.Image.Columns, train.Text.Columns, classCount, config);
-        using var discriminator = new ModalityDiscriminator(config.SharedDim, config.DiscriminatorHidden);
-        using var generatorOptimizer = optim.Adam(network.parameters(), config.LearningRate, weight_decay: config.WeightDecay);
-        using var discriminatorOptimizer = optim.Adam(discriminator.parameters(), config.DiscriminatorLearningRate, weight_decay: config.WeightDecay);
+        var validation = new Validation(validationImage, validationText, validationLabels);
+        var (network, history, bestEpoch) = Run(
+            imageNormalizer.Apply(fitImage), textNormalizer.Apply(fitText), split.Fit.Select(i => train.Labels[i]).ToArray(),
+            classCount, _config.Epochs, validation, progress, stopwatch, cancellation);
 
-        var history = new List<EpochReport>();
-        Dictionary<string, Tensor>? best = null;
-        var bestMap = double.NegativeInfinity;
-        var bestEpoch = 0;
-        var shuffler = new Random(config.Seed);
-        var n = split.Fit.Length;
-        var order = Enumerable.Range(0, n).ToArray();
-
-        for (var epoch = 1; epoch <= config.Epochs; epoch++)
-        {
-            cancellation.ThrowIfCancellationRequested();
-            network.train();
-            discriminator.train();
-            shuffler.Shuffle(order);
-            var sums = new double[7];
-            var batches = 0;
-            for (var start = 0; start < n; start += config.BatchSize)
-            {
-                var count = Math.Min(config.BatchSize, n - start);
-                if (count < 2)
-                {
-                    continue; // a single pair has no pair structure to learn from
-                }
-                using var scope = NewDisposeScope();
-                var index = tensor(order.AsSpan(start, count).ToArray().Select(i => (long)i).ToArray());
-                var step = Step(network, discriminator, generatorOptimizer, discriminatorOptimizer,
-                    image.index_select(0, index), text.index_select(0, index), labels.index_select(0, index));
-                for (var k = 0; k < sums.Length; k++)
-                {
-                    sums[k] += step[k];
-                }
-                batches++;
-            }
-            var validation = Evaluate(network, validationImage, validationText, validationLabels).Evaluate(SelectionWeights).Avg;
-            var isBest = validation > bestMap + 1e-9;
-            if (isBest)
-            {
-                bestMap = validation;
-                bestEpoch = epoch;
-                best?.Values.ToList().ForEach(t => t.Dispose());
-                best = Snapshot(network);
-            }
-            var epochReport = new EpochReport(epoch, config.Epochs,
-                sums[0] / batches, sums[1] / batches, sums[2] / batches, sums[3] / batches, sums[4] / batches, sums[5] / batches, sums[6] / batches,
-                validation, isBest, stopwatch.Elapsed);
-            history.Add(epochReport);
-            progress?.Report(epochReport);
-            if (config.Patience > 0 && epoch - bestEpoch >= config.Patience)
-            {
-                logger.LogInformation("Stopping after epoch {Epoch}: validation mAP has not improved for {Patience} epochs", epoch, config.Patience);
-                break;
-            }
-        }
-
-        Restore(network, best!);
-        best!.Values.ToList().ForEach(t => t.Dispose());
         var evaluator = Evaluate(network, validationImage, validationText, validationLabels);
         var weights = evaluator.BestWeights();
         var report = evaluator.Report(weights);
@@ -122,8 +58,168 @@ public sealed class Ms2GanTrainer(Ms2GanConfig config, ILogger logger)
         return new TrainingResult(network, imageNormalizer, textNormalizer, history, bestEpoch, report, split.Fit.Length, split.Validation.Length, stopwatch.Elapsed);
     }
 
+    /// <summary>
+    /// Trains on every item of <paramref name="items"/> for exactly <paramref name="epochs"/> epochs, with no
+    /// validation split: the refit after the number of epochs was chosen on validation. The input normalisation
+    /// is fitted on all of <paramref name="items"/>.
+    /// </summary>
+    public FittedNetwork Fit(FeatureSplit items, int classCount, int epochs, IProgress<EpochReport>? progress = null, CancellationToken cancellation = default)
+    {
+        CheckConfig(items.Count);
+        ArgumentOutOfRangeException.ThrowIfLessThan(epochs, 1);
+        if (items.Count < 2)
+        {
+            throw new ArgumentException($"too few items to train on ({items.Count})");
+        }
+        var stopwatch = Stopwatch.StartNew();
+        var imageNormalizer = FeatureNormalizer.Fit(items.Image, _config.Normalization);
+        var textNormalizer = FeatureNormalizer.Fit(items.Text, _config.Normalization);
+        logger.LogInformation("Refitting MS2GAN on all {Items} pairs for {Epochs} epochs", items.Count, epochs);
+        var (network, history, _) = Run(imageNormalizer.Apply(items.Image), textNormalizer.Apply(items.Text), items.Labels,
+            classCount, epochs, null, progress, stopwatch, cancellation);
+        return new FittedNetwork(network, imageNormalizer, textNormalizer, history, items.Count, stopwatch.Elapsed);
+    }
+
+    /// <summary>The configuration as the last run resolved it for its data (<see cref="Ms2GanConfig.ForData"/>).</summary>
+    public Ms2GanConfig Effective => _config;
+
+    // Fields left to the data are resolved once, for the first training set: a refit after a selection keeps its batch size.
+    private void CheckConfig(int trainItems)
+    {
+        _config = _config.ForData(trainItems);
+        var problems = _config.Validate();
+        if (problems.Count > 0)
+        {
+            throw new ConfigException(string.Join("; ", problems));
+        }
+        torch.set_num_threads(_config.Threads > 0 ? _config.Threads : Environment.ProcessorCount);
+        torch.random.manual_seed(_config.Seed);
+    }
+
+    private sealed record Validation(Tensor Image, Tensor Text, int[] Labels);
+
+    // Without validation every epoch up to the cap runs and the last one is kept.
+    private (Ms2GanNetwork Network, List<EpochReport> History, int BestEpoch) Run(
+        FeatureMatrix fitImage, FeatureMatrix fitText, int[] fitLabels, int classCount, int epochs, Validation? validation,
+        IProgress<EpochReport>? progress, Stopwatch stopwatch, CancellationToken cancellation)
+    {
+        using var image = ToTensor(fitImage);
+        using var text = ToTensor(fitText);
+        using var labels = tensor(fitLabels.Select(l => (long)l).ToArray());
+        using var oneHot = nn.functional.one_hot(labels, classCount).to_type(ScalarType.Float32);
+
+        var network = new Ms2GanNetwork(fitImage.Columns, fitText.Columns, classCount, _config);
+        using var discriminator = new ModalityDiscriminator(_config.SharedDim, _config.DiscriminatorHidden);
+        using var generatorOptimizer = optim.Adam(network.parameters(), _config.LearningRate, _config.AdamBeta1, _config.AdamBeta2, weight_decay: _config.WeightDecay);
+        using var discriminatorOptimizer = optim.Adam(discriminator.parameters(), _config.DiscriminatorLearningRate, _config.AdamBeta1, _config.AdamBeta2,
+            weight_decay: _config.WeightDecay);
+
+        var history = new List<EpochReport>();
+        Dictionary<string, Tensor>? best = null;
+        var bestMap = double.NegativeInfinity;
+        var bestEpoch = 0;
+        var shuffler = new Random(_config.Seed);
+        var mixer = new Random(_config.Seed + 1);
+        var n = fitLabels.Length;
+        var order = Enumerable.Range(0, n).ToArray();
+        var byClass = Enumerable.Range(0, n).GroupBy(i => fitLabels[i]).ToDictionary(g => g.Key, g => g.ToArray());
+        var batchesPerEpoch = Math.Max(1, (n + _config.BatchSize - 1) / _config.BatchSize);
+        using var average = _config.AverageEpochs > 0 ? new WeightAverage(network, 1 - 1 / Math.Max(1, _config.AverageEpochs * batchesPerEpoch)) : null;
+
+        for (var epoch = 1; epoch <= epochs; epoch++)
+        {
+            cancellation.ThrowIfCancellationRequested();
+            network.train();
+            discriminator.train();
+            shuffler.Shuffle(order);
+            var sums = new double[7];
+            var batches = 0;
+            for (var start = 0; start < n; start += _config.BatchSize)
+            {
+                var count = Math.Min(_config.BatchSize, n - start);
+                if (count < 2)
+                {
+                    continue; // a single pair has no pair structure to learn from
+                }
+                using var scope = NewDisposeScope();
+                var rows = order.AsSpan(start, count).ToArray();
+                var index = tensor(rows.Select(i => (long)i).ToArray());
+                var (batchImage, batchText) = (image.index_select(0, index), text.index_select(0, index));
+                if (_config.SameClassMix > 0)
+                {
+                    (batchImage, batchText) = Mix(image, text, rows, fitLabels, byClass, mixer, index);
+                }
+                var step = Step(network, discriminator, generatorOptimizer, discriminatorOptimizer,
+                    batchImage, batchText, labels.index_select(0, index), oneHot.index_select(0, index));
+                average?.Update();
+                for (var k = 0; k < sums.Length; k++)
+                {
+                    sums[k] += step[k];
+                }
+                batches++;
+            }
+            // Validation, the best snapshot and the final weights are those of the running average when there is one.
+            using var current = average?.SwapIn();
+            var validationMap = double.NaN;
+            var isBest = false;
+            if (validation is not null && (epoch % _config.ValidateEvery == 0 || epoch == epochs))
+            {
+                validationMap = Evaluate(network, validation.Image, validation.Text, validation.Labels).Evaluate(SelectionWeights).Avg;
+                isBest = validationMap > bestMap + 1e-9;
+                if (isBest)
+                {
+                    bestMap = validationMap;
+                    bestEpoch = epoch;
+                    best?.Values.ToList().ForEach(t => t.Dispose());
+                    best = Snapshot(network);
+                }
+            }
+            var epochReport = new EpochReport(epoch, epochs,
+                sums[0] / batches, sums[1] / batches, sums[2] / batches, sums[3] / batches, sums[4] / batches, sums[5] / batches, sums[6] / batches,
+                validationMap, isBest, stopwatch.Elapsed);
+            history.Add(epochReport);
+            progress?.Report(epochReport);
+            if (validation is not null && _config.Patience > 0 && epoch - bestEpoch >= _config.Patience)
+            {
+                logger.LogInformation("Stopping after epoch {Epoch}: validation mAP has not improved for {Patience} epochs", epoch, _config.Patience);
+                break;
+            }
+        }
+
+        if (best is not null)
+        {
+            Restore(network, best);
+            best.Values.ToList().ForEach(t => t.Dispose());
+        }
+        else if (average is not null)
+        {
+            average.SwapIn().Keep();
+        }
+        return (network, history, validation is null ? history.Count : bestEpoch);
+    }
+
+    // Each chosen pair becomes lambda * itself + (1 - lambda) * a random training pair of its class, the same lambda for
+    // its image and its text, so the mix is still a pair of that class.
+    private (Tensor Image, Tensor Text) Mix(Tensor image, Tensor text, int[] rows, int[] fitLabels, Dictionary<int, int[]> byClass,
+        Random mixer, Tensor index)
+    {
+        var partners = new long[rows.Length];
+        var lambdas = new float[rows.Length];
+        for (var i = 0; i < rows.Length; i++)
+        {
+            var mixed = mixer.NextDouble() < _config.SameClassMix;
+            var members = byClass[fitLabels[rows[i]]];
+            partners[i] = mixed ? members[mixer.Next(members.Length)] : rows[i];
+            lambdas[i] = mixed ? (float)mixer.NextDouble() : 1f;
+        }
+        var partner = tensor(partners);
+        var lambda = tensor(lambdas).unsqueeze(1);
+        return (image.index_select(0, index) * lambda + image.index_select(0, partner) * (1 - lambda),
+                text.index_select(0, index) * lambda + text.index_select(0, partner) * (1 - lambda));
+    }
+
     private double[] Step(Ms2GanNetwork network, ModalityDiscriminator discriminator, optim.Optimizer generatorOptimizer,
-        optim.Optimizer discriminatorOptimizer, Tensor image, Tensor text, Tensor labels)
+        optim.Optimizer discriminatorOptimizer, Tensor image, Tensor text, Tensor labels, Tensor oneHot)
     {
         var outputs = network.Forward(image, text);
 
@@ -136,11 +232,12 @@ public sealed class Ms2GanTrainer(Ms2GanConfig config, ILogger logger)
 
         // Generator: every other objective, plus fooling the discriminator.
         generatorOptimizer.zero_grad();
-        var label = (Ms2GanLosses.Label(network.ClassifySpecific(outputs.ImageSpecific), labels)
-                     + Ms2GanLosses.Label(network.ClassifySpecific(outputs.TextSpecific), labels)
-                     + Ms2GanLosses.Label(network.ClassifyShared(outputs.ImageShared), labels)
-                     + Ms2GanLosses.Label(network.ClassifyShared(outputs.TextShared), labels)) / 4;
-        var scale = config.SimilarityScale;
+        Tensor Label(Tensor logits) => _config.LabelLoss == "squared" ? Ms2GanLosses.SquaredLabel(logits, oneHot) : Ms2GanLosses.Label(logits, labels);
+        var label = (Label(network.ClassifySpecific(outputs.ImageSpecific))
+                     + Label(network.ClassifySpecific(outputs.TextSpecific))
+                     + Label(network.ClassifyShared(outputs.ImageShared))
+                     + Label(network.ClassifyShared(outputs.TextShared))) / 4;
+        var scale = _config.SimilarityScale;
         var inter = (Ms2GanLosses.Similarity(outputs.ImageSpecific, outputs.TextSpecific, labels, labels, scale, false)
                      + Ms2GanLosses.Similarity(outputs.ImageShared, outputs.TextShared, labels, labels, scale, false)) / 2;
         var intra = (Ms2GanLosses.Similarity(outputs.ImageSpecific, outputs.ImageSpecific, labels, labels, scale, true)
@@ -150,8 +247,12 @@ public sealed class Ms2GanTrainer(Ms2GanConfig config, ILogger logger)
         var difference = (Ms2GanLosses.Difference(outputs.ImageSpecific, outputs.ImageShared)
                           + Ms2GanLosses.Difference(outputs.TextSpecific, outputs.TextShared)) / 2;
         var adversarial = Ms2GanLosses.Adversarial(discriminator.forward(outputs.ImageShared), discriminator.forward(outputs.TextShared));
-        var total = label * config.LabelWeight + inter * config.InterWeight + intra * config.IntraWeight
-                    + difference * config.DifferenceWeight + adversarial * config.AdversarialWeight;
+        var total = label * _config.LabelWeight + inter * _config.InterWeight + intra * _config.IntraWeight
+                    + difference * _config.DifferenceWeight + adversarial * _config.AdversarialWeight;
+        if (_config.InvarianceWeight > 0)
+        {
+            total += Ms2GanLosses.Invariance(outputs.ImageShared, outputs.TextShared) * _config.InvarianceWeight;
+        }
         total.backward();
         generatorOptimizer.step();
 

@@ -52,8 +52,81 @@ public sealed class PeerReportTests
         var largest = json.RootElement.GetProperty("largestGap");
         Assert.Equal("raw texts: tokenize + MiniLM + pool + MS2GAN vs bare MiniLM session", largest.GetProperty("figure").GetString());
         Assert.Equal(1.8, largest.GetProperty("factor").GetDouble(), 9);
-        Assert.Equal(0.2741, json.RootElement.GetProperty("quality")[0][1].GetProperty("avg").GetDouble(), 9);
-        Assert.Contains("| SM (measured, peer_baselines.py) | 0.2782 | 0.2115 | 0.2449 |", File.ReadAllText(run.Combine("out", "results.md")));
+    }
+
+    [PythonFact]
+    public void Quality_is_the_mean_over_seeds_on_every_dataset_beside_dscmr_sm_and_the_ablation()
+    {
+        using var run = new TempFolder();
+        WriteRun(run);
+
+        var (exit, output) = Report(run);
+
+        Assert.True(exit == 0, output);
+        using var json = JsonDocument.Parse(File.ReadAllText(run.Combine("out", "results.json")));
+        var figures = json.RootElement.GetProperty("figures").EnumerateArray().ToDictionary(f => f.GetProperty("figure").GetString()!);
+        // Wikipedia: joint 0.28 and 0.29 (mean 0.285), DSCMR 0.27 and 0.28 (mean 0.275), SM 0.245.
+        Assert.Equal(0.285 / 0.275, figures["wikipedia: MS2GAN joint vs DSCMR, mean of 2 seeds"].GetProperty("ratio").GetDouble(), 9);
+        Assert.Equal(0.285 / 0.2749, figures["wikipedia: MS2GAN joint vs SM + 0.03"].GetProperty("ratio").GetDouble(), 9);
+        Assert.True(figures["wikipedia: MS2GAN joint, mean of 2 seeds, vs the bar 0.280"].GetProperty("met").GetBoolean());
+        Assert.True(figures["wikipedia: MS2GAN joint, lowest of 2 seeds, vs the bar 0.272"].GetProperty("met").GetBoolean());   // 0.28
+        // Shared only (0.286) is above joint there: "joint > max(shared, specific)" is not met.
+        var ablation = figures["wikipedia: MS2GAN joint vs max(shared only, specific only)"];
+        Assert.Equal(0.285 / 0.286, ablation.GetProperty("ratio").GetDouble(), 9);
+        Assert.Equal("shared only", ablation.GetProperty("peerName").GetString());
+        Assert.False(ablation.GetProperty("met").GetBoolean());
+        Assert.True(figures["demo: MS2GAN joint vs max(shared only, specific only)"].GetProperty("met").GetBoolean());   // 0.99 > 0.98
+        Assert.Equal(0.80 / 0.75, figures["wikipedia: predicted-label accuracy from image and text, MS2GAN vs SM"].GetProperty("ratio").GetDouble(), 9);
+        // The demo set: joint 0.99 against DSCMR 1.0 misses.
+        Assert.False(figures["demo: MS2GAN joint vs DSCMR, mean of 2 seeds"].GetProperty("met").GetBoolean());
+        var wikipedia = json.RootElement.GetProperty("quality").GetProperty("wikipedia");
+        var joint = wikipedia.GetProperty("rows")[0][1].GetProperty("avg");
+        Assert.Equal(0.285, joint.GetProperty("mean").GetDouble(), 9);
+        Assert.Equal(Math.Sqrt(0.00005), joint.GetProperty("std").GetDouble(), 9);
+        var markdown = File.ReadAllText(run.Combine("out", "results.md"));
+        Assert.Contains("| MS2GAN joint (weights chosen on validation) | 0.3150 ± 0.0071 | 0.2550 ± 0.0071 | 0.2850 ± 0.0071 (0.2800) |", markdown);
+        Assert.Contains("| DSCMR (dscmr_ref.py, seeds 1,2) | ", markdown);
+        Assert.Contains("| SM (peer_baselines.py) | 0.2782 | 0.2115 | 0.2449 |", markdown);
+        Assert.Contains("## Model quality: demo", markdown);
+    }
+
+    [PythonFact]
+    public void A_quality_only_run_keeps_the_other_parts_of_the_earlier_report_with_their_date()
+    {
+        using var run = new TempFolder();
+        WriteRun(run);
+        Assert.Equal(0, Report(run).Exit);
+        var earlier = JsonDocument.Parse(File.ReadAllText(run.Combine("out", "results.json"))).RootElement.GetProperty("generated").GetString();
+        foreach (var file in new[] { "encode.json", "search-store.json", "search-faiss.json", "pipeline.json", "reindex.json" })
+        {
+            File.Delete(run.File(file));
+        }
+        File.Delete(run.File("speed-torchsharp-1.json"));
+
+        var (exit, output) = Report(run, "--parts", "quality");
+
+        Assert.True(exit == 0, output);
+        using var json = JsonDocument.Parse(File.ReadAllText(run.Combine("out", "results.json")));
+        var figures = json.RootElement.GetProperty("figures").EnumerateArray().Select(f => f.GetProperty("figure").GetString()!).ToList();
+        Assert.Contains("seconds per epoch, TorchSharp vs PyTorch", figures);
+        Assert.Contains("wikipedia: MS2GAN joint vs DSCMR, mean of 2 seeds", figures);
+        Assert.Equal(earlier, json.RootElement.GetProperty("sections").GetProperty("training").GetProperty("generated").GetString());
+        Assert.Empty(json.RootElement.GetProperty("failed").EnumerateArray());
+    }
+
+    [PythonFact]
+    public void A_missing_dscmr_seed_fails_the_quality_part_naming_the_file()
+    {
+        using var run = new TempFolder();
+        WriteRun(run);
+        File.Delete(run.File("quality-demo-dscmr-2.log"));
+
+        var (exit, output) = Report(run);
+
+        Assert.True(exit == 1, output);
+        var failed = JsonDocument.Parse(File.ReadAllText(run.Combine("out", "results.json"))).RootElement.GetProperty("failed")
+            .EnumerateArray().Select(f => f.GetString()!).ToList();
+        Assert.Contains(failed, f => f.StartsWith("quality", StringComparison.Ordinal) && f.Contains("quality-demo-dscmr-2.log", StringComparison.Ordinal));
     }
 
     [PythonFact]
@@ -74,10 +147,10 @@ public sealed class PeerReportTests
         Assert.Contains("seconds per epoch, TorchSharp vs PyTorch", File.ReadAllText(run.Combine("out", "results.md")));
     }
 
-    private static (int Exit, string Output) Report(TempFolder run)
+    private static (int Exit, string Output) Report(TempFolder run, params string[] options)
     {
         var script = Path.Combine(RepositoryRoot(), "bench", "report.py");
-        var start = new ProcessStartInfo(PythonFactAttribute.Python, [script, run.Path, run.Combine("out")])
+        var start = new ProcessStartInfo(PythonFactAttribute.Python, [script, run.Path, run.Combine("out"), .. options])
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
@@ -102,19 +175,37 @@ public sealed class PeerReportTests
         throw new InvalidOperationException($"no bench/report.py above {AppContext.BaseDirectory}");
     }
 
+    // Two seeds of the quality verb (joint and shared average per seed; i2t = avg + 0.03, t2i = avg - 0.03; specific 0.01 lower),
+    // the peers' log, SM's labels and one DSCMR log per seed.
+    private static void WriteQuality(TempFolder run, string name, (double Joint, double Shared)[] seeds, double[] dscmr, double labels, double smLabels,
+        (double I2T, double T2I, double Avg) sm)
+    {
+        static string Map(double avg) => FormattableString.Invariant($$"""{ "i2t": {{avg + 0.03}}, "t2i": {{avg - 0.03}} }""");
+        var runs = string.Join(", ", seeds.Select(s => $$"""{ "report": { "joint": {{Map(s.Joint)}}, "shared": {{Map(s.Shared)}}, "specific": {{Map(s.Shared - 0.01)}} } }"""));
+        static string Stat(double v) => FormattableString.Invariant($$"""{ "mean": {{v}} }""");
+        File.WriteAllText(run.File($"quality-{name}.json"), $$"""
+            { "seeds": [1, 2], "trainItems": 100, "testItems": 50, "classes": 10, "imageDim": 128, "textDim": 10,
+              "summary": { "labelsImage": {{Stat(labels - 0.1)}}, "labelsText": {{Stat(labels)}}, "labelsBoth": {{Stat(labels)}},
+                           "bestEpoch": {{Stat(50)}}, "seconds": {{Stat(30)}} },
+              "runs": [ {{runs}} ] }
+            """);
+        File.WriteAllText(run.File($"quality-{name}-peers.log"), FormattableString.Invariant($"""
+            CCA   I->T 0.2147  T->I 0.1670  avg 0.1909
+            SM    I->T {sm.I2T:F4}  T->I {sm.T2I:F4}  avg {sm.Avg:F4}
+            SCM   I->T 0.2353  T->I 0.2003  avg 0.2178
+            """));
+        File.WriteAllText(run.File($"quality-{name}-sm-labels.json"), FormattableString.Invariant($$"""{ "image": 0.5, "text": {{smLabels}}, "both": {{smLabels}} }"""));
+        for (var i = 0; i < dscmr.Length; i++)
+        {
+            File.WriteAllText(run.File($"quality-{name}-dscmr-{i + 1}.log"), FormattableString.Invariant(
+                $"(reused from the cache)\nDSCMR I->T {dscmr[i] + 0.02:F4} T->I {dscmr[i] - 0.02:F4} avg {dscmr[i]:F4}  (best val 0.3 at epoch 99; 10.0 s)\n"));
+        }
+    }
+
     private static void WriteRun(TempFolder run)
     {
-        File.WriteAllText(run.File("quality.json"), """
-            { "weights": { "specific": 0.5, "shared": 0.5 }, "ablation": {
-              "joint": { "i2t": 0.3075, "t2i": 0.2407, "avg": 0.2741 },
-              "shared": { "i2t": 0.3039, "t2i": 0.2412, "avg": 0.2726 },
-              "specific": { "i2t": 0.3040, "t2i": 0.2341, "avg": 0.2690 } } }
-            """);
-        File.WriteAllText(run.File("quality-peers.log"), """
-            CCA   I->T 0.2147  T->I 0.1670  avg 0.1909
-            SM    I->T 0.2782  T->I 0.2115  avg 0.2449
-            SCM   I->T 0.2353  T->I 0.2003  avg 0.2178
-            """);
+        WriteQuality(run, "wikipedia", [(0.28, 0.286), (0.29, 0.286)], dscmr: [0.27, 0.28], labels: 0.80, smLabels: 0.75, sm: (0.2782, 0.2115, 0.2449));
+        WriteQuality(run, "demo", [(0.99, 0.98), (0.99, 0.98)], dscmr: [1.0, 1.0], labels: 1.0, smLabels: 1.0, sm: (1.0, 1.0, 1.0));
         static string Speed(string framework, string seconds) =>
             $$"""{ "framework": "{{framework}}", "threads": 2, "BatchSize": 256, "epochs": 3, "parameters": 100, "epochSeconds": [{{seconds}}] }""";
         File.WriteAllText(run.File("speed-torchsharp-1.json"), Speed("TorchSharp", "9.0, 1.0, 2.0"));

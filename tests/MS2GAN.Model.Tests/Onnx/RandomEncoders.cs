@@ -11,7 +11,7 @@ internal static class RandomEncoders
     /// after every layer except, when <paramref name="linearOutputs"/>, the last of each stack (as Mlp does).
     /// </summary>
     public static EncoderSpec Create(int seed, Activation activation, string modality = "image", int inputDim = 24,
-        int specificDim = 16, int sharedDim = 8, bool linearOutputs = false, float leakySlope = 0.2f)
+        int specificDim = 16, int sharedDim = 8, bool linearOutputs = false, float leakySlope = 0.2f, int classes = 0, double inputPower = 1)
     {
         var random = new Random(seed);
         var mean = Values(random, inputDim, 0.5f);
@@ -30,7 +30,9 @@ internal static class RandomEncoders
             Layer(random, specificDim, 12, activation, leakySlope),
             Layer(random, 12, sharedDim, linearOutputs ? Activation.None : activation, leakySlope),
         };
-        return new EncoderSpec(modality, mean, scale, specific, common);
+        var labels = classes == 0 ? null
+            : new LabelHead(Layer(random, specificDim, classes, Activation.None, leakySlope), Layer(random, sharedDim, classes, Activation.None, leakySlope));
+        return new EncoderSpec(modality, mean, scale, specific, common, labels, inputPower);
     }
 
     /// <summary>Features roughly like standardised base features: centred near 0.5, spread about 1.</summary>

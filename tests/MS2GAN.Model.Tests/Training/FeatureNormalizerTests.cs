@@ -35,4 +35,27 @@ public sealed class FeatureNormalizerTests
         var train = new FeatureMatrix([1, 5, 2, 7], 2, 2);
         Assert.Equal(train.Values, FeatureNormalizer.Fit(train, "none").Apply(train).Values);
     }
+
+    [Fact]
+    public void Auto_takes_the_square_root_of_features_without_negative_values_only()
+    {
+        var histogram = new FeatureMatrix([0, 4, 9, 16, 1, 0], 3, 2);
+        var signed = new FeatureMatrix([-1, 4, 9, 16, 1, 0], 3, 2);
+
+        var power = FeatureNormalizer.Fit(histogram, "auto");
+
+        Assert.Equal(0.5, power.Power);
+        Assert.Equal(1.0, FeatureNormalizer.Fit(signed, "auto").Power);
+        // column 0: sqrt(0, 9, 1) = 0, 3, 1 -> mean 4/3
+        Assert.Equal(4.0 / 3, power.Mean[0], 1e-5);
+        Assert.Equal((2 - 4.0 / 3) * power.Scale[0], power.Apply(new FeatureMatrix([4, 0], 1, 2)).Values[0], 1e-5);
+    }
+
+    [Fact]
+    public void The_signed_square_root_keeps_the_sign()
+    {
+        Assert.Equal(-3f, FeatureNormalizer.Transform(-9, 0.5));
+        Assert.Equal(3f, FeatureNormalizer.Transform(9, 0.5));
+        Assert.Equal(-9f, FeatureNormalizer.Transform(-9, 1));
+    }
 }
