@@ -3,7 +3,9 @@ using MassTransit;
 using Microsoft.AspNetCore.Http.HttpResults;
 using MS2GAN.Contracts;
 using MS2GAN.Model.Inference;
+using Microsoft.Extensions.Options;
 using MS2GAN.ServiceDefaults;
+using MS2GAN.Storage.Items;
 
 namespace MS2GAN.Trainer;
 
@@ -42,7 +44,7 @@ public static class AdminEndpoints
     }
 
     private static async Task<Results<Accepted<CommandAccepted>, ValidationProblem>> RetrainAsync(
-        HttpRequest http, ModelCatalog catalog, IBus bus, CancellationToken cancellationToken)
+        HttpRequest http, IItemStore items, IOptions<LifecycleOptions> options, IBus bus, CancellationToken cancellationToken)
     {
         RetrainRequest request;
         try
@@ -75,17 +77,22 @@ public static class AdminEndpoints
                 return Invalid("config", "config must be a JSON object of training configuration fields");
             }
             configJson = config.GetRawText();
-            try
-            {
-                RetrainOverrides.Apply(RetrainOverrides.Base(null), configJson, request.Epochs);
-            }
-            catch (LifecycleRejection ex)
-            {
-                return Invalid("config", ex.Message);
-            }
+        }
+        try
+        {
+            // The trainer composes the same configuration when the command arrives; a request that cannot work is refused here.
+            RetrainOverrides.Apply(request.Configuration, configJson, request.Epochs);
+        }
+        catch (LifecycleRejection ex)
+        {
+            return Invalid(ex.Field ?? "config", ex.Message);
+        }
+        if (LabelProblem(await items.CountLabelsAsync(cancellationToken), request.Labels, options.Value) is { } labelProblem)
+        {
+            return Invalid("labels", labelProblem);
         }
         var command = new RetrainModel(string.IsNullOrWhiteSpace(request.RequestedBy) ? "admin-api" : request.RequestedBy, request.Epochs, configJson,
-            request.Labels, Guid.NewGuid(), request.Tolerance);
+            request.Labels, Guid.NewGuid(), request.Tolerance, request.Configuration);
         await bus.Publish(command, cancellationToken);
         return TypedResults.Accepted(StatusPath, new CommandAccepted(command.RequestId!.Value, StatusPath));
     }
@@ -121,6 +128,35 @@ public static class AdminEndpoints
             ? new ReindexStatus(r.Kind, r.Version, r.FromVersion, r.Done, r.Total, Math.Round(r.ItemsPerSecond, 1), r.Remaining?.TotalSeconds, r.StartedAt)
             : null;
         return TypedResults.Ok(new LifecycleStatus(state.Active, state.Previous?.Version, reindex, state.Models, state.Outcomes));
+    }
+
+    /// <summary>
+    /// Why the labelled items cannot train a model (unknown labels, one class, fewer than Lifecycle:MinLabelledItems), from
+    /// the store's label counts; null when they may. The trainer checks the items' features again when the command arrives.
+    /// </summary>
+    internal static string? LabelProblem(LabelCounts counts, IReadOnlyList<string>? filter, LifecycleOptions options)
+    {
+        if (filter is { Count: > 0 })
+        {
+            var unknown = filter.Where(label => !counts.ByLabel.ContainsKey(label)).Distinct(StringComparer.Ordinal).ToList();
+            if (unknown.Count > 0)
+            {
+                var known = counts.ByLabel.Keys.Order(StringComparer.Ordinal).Take(20).ToList();
+                return $"unknown label{(unknown.Count > 1 ? "s" : "")} {string.Join(", ", unknown)}: no item carries {(unknown.Count > 1 ? "them" : "it")} " +
+                       $"(labels in the store: {(known.Count == 0 ? "none" : string.Join(", ", known) + (counts.ByLabel.Count > known.Count ? ", ..." : ""))})";
+            }
+        }
+        var classes = filter is { Count: > 0 } ? filter.Distinct(StringComparer.Ordinal).ToList() : [.. counts.ByLabel.Keys];
+        if (classes.Count == 1)
+        {
+            return $"the labelled items hold a single class ({classes[0]}); at least two classes are needed to train and to compare models";
+        }
+        // With a filter, an item carrying two of its labels is counted twice: an upper bound, refined by the trainer.
+        var labelled = filter is { Count: > 0 } ? classes.Sum(label => counts.ByLabel[label]) : counts.LabelledItems;
+        return labelled < options.MinLabelledItems
+            ? $"too few labelled items: {labelled} {(filter is { Count: > 0 } ? "items labelled " + string.Join(", ", classes) : "labelled items")}, " +
+              $"at least {options.MinLabelledItems} needed (Lifecycle:MinLabelledItems)"
+            : null;
     }
 
     private static ValidationProblem Invalid(string field, string message) =>

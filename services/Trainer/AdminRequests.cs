@@ -4,11 +4,14 @@ namespace MS2GAN.Trainer;
 
 /// <summary>Body of POST /v1/admin/retrain; every field optional.</summary>
 /// <param name="RequestedBy">Who asks (for the log and the registry); default "admin-api".</param>
-/// <param name="Epochs">Epochs instead of the active model's.</param>
-/// <param name="Config">Training configuration fields (camelCase) put over the active model's.</param>
+/// <param name="Epochs">The most epochs to train (the cap of early stopping) instead of the configuration's.</param>
+/// <param name="Config">Training configuration fields (camelCase) put over the project's defaults (or the named
+/// <paramref name="Configuration"/>); never over the active model's configuration.</param>
 /// <param name="Labels">Train only on items carrying one of these labels.</param>
 /// <param name="Tolerance">The quality gate's tolerance for this retrain (0 to 1) instead of Lifecycle:Tolerance.</param>
-public sealed record RetrainRequest(string? RequestedBy, int? Epochs, JsonElement? Config, IReadOnlyList<string>? Labels, double? Tolerance = null);
+/// <param name="Configuration">A named configuration the project ships (default, quick, v1) to start from instead of the defaults.</param>
+public sealed record RetrainRequest(string? RequestedBy, int? Epochs, JsonElement? Config, IReadOnlyList<string>? Labels, double? Tolerance = null,
+    string? Configuration = null);
 
 /// <summary>Body of POST /v1/admin/rollback; optional.</summary>
 /// <param name="RequestedBy">Who asks; default "admin-api".</param>

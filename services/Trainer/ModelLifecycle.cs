@@ -3,6 +3,7 @@ using MassTransit;
 using Microsoft.Extensions.Options;
 using MS2GAN.Contracts;
 using MS2GAN.Features.Common;
+using MS2GAN.Features.Data;
 using MS2GAN.Model;
 using MS2GAN.Model.Inference;
 using MS2GAN.Model.Registry;
@@ -115,17 +116,20 @@ public sealed class ModelLifecycle(
         // The first retrain of a pipeline started on its own content has no model to compare with: it trains in the
         // built-in backbones' space, where the encoder has been caching the items' features.
         var current = catalog.ActiveOrNone;
-        var config = RetrainOverrides.Apply(RetrainOverrides.Base(command.Configuration), command.ConfigJson, command.Epochs);
+        var config = RetrainOverrides.Apply(command.Configuration, command.ConfigJson, command.Epochs);
         var tolerance = command.Tolerance ?? options.Value.Tolerance;
         if (!(tolerance is >= 0 and <= 1))
         {
-            throw new LifecycleRejection($"invalid overrides: tolerance must be between 0 and 1 (got {tolerance})");
+            throw new LifecycleRejection($"invalid overrides: tolerance must be between 0 and 1 (got {tolerance})", "tolerance");
         }
         var space = current?.Model.Manifest.FeatureSpace ?? BuiltInFeatures.Space;
-        var dataset = await TrainingDataLoader.LoadAsync(items, space, command.Labels, options.Value, cancellationToken);
+        var data = await TrainingDataLoader.LoadAsync(items, space, command.Labels, options.Value, cancellationToken);
+        var dataset = data.Gate;
         logger.LogInformation("Retrain requested by {RequestedBy}: {Train} items to train on, {Holdout} held out, {Classes} classes, at most {Epochs} epochs",
             command.RequestedBy, dataset.Train.Count, dataset.Test.Count, dataset.ClassCount, config.Epochs);
 
+        // The gate's candidate never sees the holdout: selection (the epoch count, the retrieval weights) and its training
+        // use the other items only.
         var folder = catalog.Registry.NewModelFolder();
         var started = Stopwatch.GetTimestamp();
         var progress = new SynchronousProgress<EpochReport>(e =>
@@ -135,44 +139,49 @@ public sealed class ModelLifecycle(
                 logger.LogInformation("Training epoch {Epoch}/{Epochs}: loss {Loss:F3}, validation mAP {Map:F4}", e.Epoch, e.Epochs, e.GeneratorLoss, e.ValidationMap);
             }
         });
-        var manifest = await Task.Run(() => new Ms2GanModelBuilder(logger).Build(dataset, config, folder, progress: progress, cancellation: cancellationToken), cancellationToken);
-        var seconds = Stopwatch.GetElapsedTime(started).TotalSeconds;
+        var builder = new Ms2GanModelBuilder(logger);
+        var judged = await Task.Run(() => builder.Build(dataset, config, folder, progress: progress, cancellation: cancellationToken), cancellationToken);
 
         double candidateMap;
         using (var candidate = catalog.Open(folder))
         {
             candidateMap = candidate.Model.Evaluate(dataset.Test).Joint.Avg;
         }
-        double? baselineMap = current?.Model.Evaluate(dataset.Test).Joint.Avg;
-        var entry = new RegisteredModel
-        {
-            Version = manifest.Version,
-            Directory = catalog.Registry.Relative(folder),
-            Stage = ModelStage.Candidate,
-            RegisteredAt = DateTimeOffset.UtcNow,
-            RequestedBy = command.RequestedBy,
-            HoldoutMap = Math.Round(candidateMap, 6),
-            BaselineMap = baselineMap is { } baseline ? Math.Round(baseline, 6) : null,
-        };
-        // A new version never replaces an entry: an active or kept version under the same name would be overwritten.
-        catalog.Registry.Update(s => s.Find(entry.Version) is null
-            ? s.With(entry)
-            : throw new InvalidOperationException($"a model version {entry.Version} is already registered; the candidate in {folder} is not"));
-        await events.Publish(new ModelTrained(manifest.Version, current?.Version, entry.HoldoutMap.Value, entry.BaselineMap,
-            dataset.Train.Count, dataset.Test.Count, Math.Round(seconds, 2), command.RequestId), cancellationToken);
+        var baselineMap = BaselineMap(current, dataset);
         logger.LogInformation("Candidate {Version}: holdout mAP {Candidate:F4} against {Baseline} for the active model {Active}",
-            manifest.Version, candidateMap, baselineMap?.ToString("F4", System.Globalization.CultureInfo.InvariantCulture) ?? "nothing (the first model)",
+            judged.Version, candidateMap, baselineMap?.ToString("F4", System.Globalization.CultureInfo.InvariantCulture) ?? "nothing (the first model)",
             current?.Version ?? "(none)");
-
         if (current is not null && candidateMap < baselineMap - tolerance)
         {
             var reason = $"the candidate's holdout mAP {candidateMap:F4} is below the active model's {baselineMap:F4} ({current.Version}) " +
                          $"by more than the tolerance {tolerance:0.####}";
-            catalog.Registry.Update(s => s.With(entry with { Stage = ModelStage.Rejected, Reason = reason }));
+            var rejected = Entry(judged.Version, folder, null, command.RequestedBy, candidateMap, baselineMap) with { Stage = ModelStage.Rejected, Reason = reason };
+            Register(rejected, folder);
+            await events.Publish(new ModelTrained(judged.Version, current.Version, rejected.HoldoutMap!.Value, rejected.BaselineMap,
+                dataset.Train.Count, dataset.Test.Count, Math.Round(Stopwatch.GetElapsedTime(started).TotalSeconds, 2), command.RequestId), cancellationToken);
             // Its folder goes; the registry keeps the entry, its figures and the reason.
             Directory.Delete(folder, recursive: true);
-            return await RejectAsync("retrain", manifest.Version, reason, command.RequestedBy, command.RequestId, cancellationToken);
+            return await RejectAsync("retrain", judged.Version, reason, command.RequestedBy, command.RequestId, cancellationToken);
         }
+
+        // Passed: the served model learns from the held-out items too. Refit on every item with what selection chose; the
+        // judged model is kept beside it for the next gate (GateDirectory).
+        var manifest = judged;
+        var servedFolder = folder;
+        string? gateFolder = null;
+        if (config.Refit)
+        {
+            servedFolder = catalog.Registry.NewModelFolder();
+            logger.LogInformation("Candidate {Version} passed the gate; refitting on all {Count} labelled items (the {Holdout} held out included)",
+                judged.Version, data.All.Train.Count, dataset.Test.Count);
+            manifest = await Task.Run(() => builder.Refit(data.All, judged, servedFolder, cancellation: cancellationToken), cancellationToken);
+            gateFolder = folder;
+        }
+        var seconds = Stopwatch.GetElapsedTime(started).TotalSeconds;
+        var entry = Entry(manifest.Version, servedFolder, gateFolder, command.RequestedBy, candidateMap, baselineMap);
+        Register(entry, servedFolder);
+        await events.Publish(new ModelTrained(manifest.Version, current?.Version, entry.HoldoutMap!.Value, entry.BaselineMap,
+            dataset.Train.Count, dataset.Test.Count, Math.Round(seconds, 2), command.RequestId), cancellationToken);
 
         var total = await CountItemsAsync(cancellationToken);
         var indexName = ServedModel.IndexNameFor(manifest.Version);
@@ -184,10 +193,45 @@ public sealed class ModelLifecycle(
                 RequestedBy = command.RequestedBy, RequestId = command.RequestId, Total = total, StartedAt = DateTimeOffset.UtcNow,
             },
         });
-        await events.Publish(new ModelPromoted(manifest.Version, folder, indexName, command.RequestId), cancellationToken);
+        await events.Publish(new ModelPromoted(manifest.Version, servedFolder, indexName, command.RequestId), cancellationToken);
         await reindexer.ResumeAsync(cancellationToken);
         return catalog.Registry.Read().Outcomes[^1];
     }
+
+    // The active model's holdout mAP, the gate's bar. When the active model was refit on every item, the holdout included,
+    // the model it was refit from (which never saw the holdout) is scored instead: both sides are judged on unseen items.
+    private double? BaselineMap(ServedModel? current, FeatureDataset dataset)
+    {
+        if (current is null)
+        {
+            return null;
+        }
+        var gate = catalog.Registry.Read().Find(current.Version)?.GateDirectory is { } relative ? catalog.Registry.FullPath(relative) : null;
+        if (gate is null || !Directory.Exists(gate))
+        {
+            return current.Model.Evaluate(dataset.Test).Joint.Avg;
+        }
+        using var judged = catalog.Open(gate);
+        return judged.Model.Evaluate(dataset.Test).Joint.Avg;
+    }
+
+    private RegisteredModel Entry(string version, string folder, string? gateFolder, string? requestedBy, double holdoutMap, double? baselineMap) => new()
+    {
+        Version = version,
+        Directory = catalog.Registry.Relative(folder),
+        GateDirectory = gateFolder is null ? null : catalog.Registry.Relative(gateFolder),
+        Stage = ModelStage.Candidate,
+        RegisteredAt = DateTimeOffset.UtcNow,
+        RequestedBy = requestedBy,
+        HoldoutMap = Math.Round(holdoutMap, 6),
+        BaselineMap = baselineMap is { } baseline ? Math.Round(baseline, 6) : null,
+    };
+
+    // A new version never replaces an entry: an active or kept version under the same name would be overwritten.
+    private void Register(RegisteredModel entry, string folder) =>
+        catalog.Registry.Update(s => s.Find(entry.Version) is null
+            ? s.With(entry)
+            : throw new InvalidOperationException($"a model version {entry.Version} is already registered; the candidate in {folder} is not"));
 
     private async Task<LifecycleOutcome> RollbackInTurnAsync(RollbackModel command, CancellationToken cancellationToken)
     {

@@ -111,10 +111,12 @@ public sealed class Reindexer(
         foreach (var old in retired)
         {
             await vectors.DeleteIndexAsync(ServedModel.IndexNameFor(old.Version), cancellationToken);
-            var folder = catalog.Registry.FullPath(old.Directory);
-            if (catalog.Registry.Owns(folder) && Directory.Exists(folder))
+            foreach (var folder in new[] { old.Directory, old.GateDirectory }.OfType<string>().Select(catalog.Registry.FullPath))
             {
-                Directory.Delete(folder, recursive: true);
+                if (catalog.Registry.Owns(folder) && Directory.Exists(folder))
+                {
+                    Directory.Delete(folder, recursive: true);
+                }
             }
             logger.LogInformation("Model {Version} retired: its index and folder are deleted", old.Version);
         }

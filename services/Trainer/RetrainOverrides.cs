@@ -8,33 +8,43 @@ namespace MS2GAN.Trainer;
 /// </summary>
 public static class RetrainOverrides
 {
-    /// <summary>The configuration a retrain starts from: the project's defaults, or the named one.</summary>
-    /// <exception cref="LifecycleRejection">No configuration has that name.</exception>
-    public static Ms2GanConfig Base(string? name) => name is null
-        ? new Ms2GanConfig()
-        : throw new LifecycleRejection($"invalid overrides: there is no configuration named '{name}'");
-
     /// <summary>
-    /// <paramref name="current"/> (a <see cref="Base"/>) with the fields of <paramref name="configJson"/> (a JSON object) and
-    /// then <paramref name="epochs"/> put over it, checked as a whole.
+    /// The named configuration (<paramref name="name"/>; the defaults when null) with the fields of
+    /// <paramref name="configJson"/> (a JSON object) and then <paramref name="epochs"/> put over it, checked as a whole.
     /// </summary>
-    /// <exception cref="LifecycleRejection">The overrides do not parse or give an invalid configuration; the message says why.</exception>
-    public static Ms2GanConfig Apply(Ms2GanConfig current, string? configJson, int? epochs)
+    /// <exception cref="LifecycleRejection">
+    /// An unknown name (field <c>configuration</c>), overrides that do not parse or do not validate (field <c>config</c>),
+    /// or epochs that are not usable (field <c>epochs</c>); the message says why.
+    /// </exception>
+    public static Ms2GanConfig Apply(string? name, string? configJson, int? epochs)
     {
         Ms2GanConfig config;
         try
         {
-            config = configJson is null ? current : current.Overlay(configJson);
+            config = NamedConfigurations.Compose(name);
         }
         catch (ConfigException ex)
         {
-            throw new LifecycleRejection($"invalid overrides: {ex.Message}");
+            throw new LifecycleRejection(ex.Message, "configuration");
+        }
+        try
+        {
+            config = configJson is null ? config : config.Overlay(configJson);
+        }
+        catch (ConfigException ex)
+        {
+            throw new LifecycleRejection($"invalid overrides: {ex.Message}", "config");
         }
         if (epochs is { } given)
         {
             config = config with { Epochs = given };
+            var problems = config.Problems();
+            if (problems.Count > 0)
+            {
+                var field = problems.ContainsKey("epochs") ? "epochs" : "config";
+                throw new LifecycleRejection($"invalid overrides: {string.Join("; ", problems.SelectMany(p => p.Value))}", field);
+            }
         }
-        var problems = config.Validate();
-        return problems.Count == 0 ? config : throw new LifecycleRejection($"invalid overrides: {string.Join("; ", problems)}");
+        return config;
     }
 }

@@ -9,7 +9,8 @@ namespace MS2GAN.Trainer;
 /// The training data of a retrain: every labelled item of the item store (not failed) with both image and text
 /// features cached in the active model's feature space. An item's class is its first label (or, with a label
 /// filter, its first label in the filter). A stable share of the items, chosen by a hash of the id, is held out
-/// for the quality gate and becomes the dataset's test split: the candidate never trains on it.
+/// for the quality gate and becomes the gate dataset's test split: the candidate never trains on it. Once the candidate
+/// has passed, it may be refit on every item (<see cref="RetrainData.All"/>).
 /// </summary>
 public static class TrainingDataLoader
 {
@@ -17,7 +18,7 @@ public static class TrainingDataLoader
 
     /// <summary>Reads the items and splits them; refuses with the reason when they cannot train a model.</summary>
     /// <exception cref="LifecycleRejection">Too few items, a single class, or a holdout too small to compare models on.</exception>
-    public static async Task<FeatureDataset> LoadAsync(IItemStore items, FeatureSpace space, IReadOnlyCollection<string>? labelFilter,
+    public static async Task<RetrainData> LoadAsync(IItemStore items, FeatureSpace space, IReadOnlyCollection<string>? labelFilter,
         LifecycleOptions options, CancellationToken cancellationToken)
     {
         var filter = labelFilter is { Count: > 0 } ? labelFilter.ToHashSet(StringComparer.Ordinal) : null;
@@ -50,12 +51,12 @@ public static class TrainingDataLoader
         var classes = train.Concat(holdout).Select(row => row.Label).Distinct().Order(StringComparer.Ordinal).ToList();
         if (classes.Count == 1)
         {
-            throw new LifecycleRejection($"the {which} hold a single class ({classes[0]}); at least two classes are needed to train and to compare models");
+            throw new LifecycleRejection($"the {which} hold a single class ({classes[0]}); at least two classes are needed to train and to compare models", "labels");
         }
         if (count < options.MinLabelledItems)
         {
             throw new LifecycleRejection(
-                $"too few labelled items: {count} {which} with image and text features in the model's feature space, at least {options.MinLabelledItems} needed");
+                $"too few labelled items: {count} {which} with image and text features in the model's feature space, at least {options.MinLabelledItems} needed", "labels");
         }
         var holdoutClasses = holdout.Select(row => row.Label).Distinct().Count();
         if (holdout.Count < 10 || holdoutClasses < 2 || train.Select(row => row.Label).Distinct().Count() < 2)
@@ -66,7 +67,9 @@ public static class TrainingDataLoader
         }
         var index = classes.Select((name, i) => (name, i)).ToDictionary(pair => pair.name, pair => pair.i, StringComparer.Ordinal);
         var info = new DatasetInfo("item-store", space.ImageFeatures, space.TextFeatures, classes);
-        return new FeatureDataset("item-store", Split(train, space, index), Split(holdout, space, index), classes.Count, info);
+        var gate = new FeatureDataset("item-store", Split(train, space, index), Split(holdout, space, index), classes.Count, info);
+        var all = new FeatureDataset("item-store", Split([.. train, .. holdout], space, index), Split([], space, index), classes.Count, info);
+        return new RetrainData(gate, all);
     }
 
     /// <summary>Whether an item is in the holdout: a hash of its id, so the same item is always on the same side.</summary>

@@ -1,7 +1,9 @@
 using System.Net;
 using System.Net.Sockets;
 using System.Text.Json;
+using Microsoft.Extensions.DependencyInjection;
 using MS2GAN.Host.Tests.Support;
+using MS2GAN.Storage.Items;
 
 namespace MS2GAN.Host.Tests;
 
@@ -55,20 +57,37 @@ public sealed class AdminVerbTests(AdminServerFixture fixture) : IClassFixture<A
         Assert.Contains("the service refused the request: epochs must be between 1 and 10000 (got 0)", result.StandardError);
     }
 
+    [Theory]
+    [InlineData("--label", "no-such-label", "unknown label no-such-label: no item carries it")]
+    [InlineData("--configuration", "no-such-configuration", "unknown configuration 'no-such-configuration' (known: default, quick, v1)")]
+    public async Task Retrain_the_service_refuses_at_the_door_exits_2_with_its_reason(string option, string value, string reason)
+    {
+        var result = await RunAsync("retrain", option, value);
+
+        Assert.True(result.ExitCode == 2, result.ToString());
+        Assert.Contains($"the service refused the request: {reason}", result.StandardError);
+        // Refused before it was sent to the trainer: no outcome names it.
+        Assert.DoesNotContain(Server.Registry.Outcomes, o => o.Reason?.Contains(value) == true);
+    }
+
     [Fact]
     public async Task Retrain_that_the_service_rejects_exits_1_with_the_reason()
     {
-        // No items in the store: the trainer rejects the command after it was accepted (202).
-        var result = await RunAsync("retrain", "--epochs", "2", "--timeout", "60");
+        // Labelled items without features pass the check at the door; the trainer rejects the command after it was accepted (202).
+        await SeedItemsWithoutFeaturesAsync();
+
+        var result = await RunAsync("retrain", "--label", "unencoded-a", "--label", "unencoded-b", "--timeout", "60");
 
         Assert.True(result.ExitCode == 1, result.ToString());
-        Assert.StartsWith("rejected: too few labelled items: 0 labelled items", result.StandardOutput);
+        Assert.StartsWith("rejected: too few labelled items: 0 items labelled unencoded-a, unencoded-b with image and text features", result.StandardOutput);
     }
 
     [Fact]
     public async Task Retrain_without_waiting_prints_the_request_id_that_the_outcome_then_carries()
     {
-        var result = await RunAsync("retrain", "--no-wait");
+        await SeedItemsWithoutFeaturesAsync();
+
+        var result = await RunAsync("retrain", "--no-wait", "--label", "unencoded-a", "--label", "unencoded-b");
 
         Assert.True(result.ExitCode == 0, result.ToString());
         var id = Guid.Parse(result.StandardOutput.Split(' ')[2]);
@@ -77,6 +96,19 @@ public sealed class AdminVerbTests(AdminServerFixture fixture) : IClassFixture<A
             await Task.Delay(100);
         }
         Assert.Equal("rejected", Assert.Single(Server.Registry.Outcomes, o => o.RequestId == id).Result);
+    }
+
+    /// <summary>50 items in two classes with a text and no features, written to the store directly (so never encoded); idempotent.</summary>
+    private async Task SeedItemsWithoutFeaturesAsync()
+    {
+        var store = Server.Services.GetRequiredService<IItemStore>();
+        await store.UpsertManyAsync([.. Enumerable.Range(0, 50).Select(i => new ItemRecord
+        {
+            Id = $"unencoded-{i:D2}",
+            Labels = [i % 2 == 0 ? "unencoded-a" : "unencoded-b"],
+            Text = $"caption {i}",
+            ContentHash = $"unencoded-{i}",
+        })]);
     }
 
     [Fact]

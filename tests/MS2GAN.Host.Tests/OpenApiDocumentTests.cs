@@ -33,7 +33,7 @@ public sealed class OpenApiDocumentTests
         Assert.All(posts, post => Assert.True(
             post.Operation.TryGetProperty("requestBody", out var body) && body.GetProperty("content").EnumerateObject().Any(),
             $"POST {post.Path} declares no request body"));
-        Assert.Equal(["config", "epochs", "labels", "requestedBy", "tolerance"], Properties(root, Schema(root, "/v1/admin/retrain")));
+        Assert.Equal(["config", "configuration", "epochs", "labels", "requestedBy", "tolerance"], Properties(root, Schema(root, "/v1/admin/retrain")));
         Assert.Equal(["requestedBy"], Properties(root, Schema(root, "/v1/admin/rollback")));
     }
 

@@ -24,8 +24,14 @@ public sealed class AdminEndpointTests(FeatureModelFixture model)
         await AssertProblemAsync(host, "/v1/admin/retrain", new { tolerance = 2 }, HttpStatusCode.BadRequest, "tolerance", "tolerance must be between 0 and 1");
         await AssertProblemAsync(host, "/v1/admin/retrain", new { config = new[] { 1 } }, HttpStatusCode.BadRequest, "config", "config must be a JSON object");
         await AssertProblemAsync(host, "/v1/admin/retrain", new { config = new { noSuchField = 1 } }, HttpStatusCode.BadRequest, "config",
-            "the configuration overrides do not fit");
+            "unknown field noSuchField");
         await AssertProblemAsync(host, "/v1/admin/retrain", new { config = new { learningRate = -1 } }, HttpStatusCode.BadRequest, "config", "learningRate");
+        await AssertProblemAsync(host, "/v1/admin/retrain", new { configuration = "no-such-configuration" }, HttpStatusCode.BadRequest, "configuration",
+            "unknown configuration 'no-such-configuration' (known: default, quick, v1)");
+        // The store holds no item: too few labelled items, and no item carries the label asked for.
+        await AssertProblemAsync(host, "/v1/admin/retrain", new { }, HttpStatusCode.BadRequest, "labels", "too few labelled items: 0 labelled items, at least 40 needed");
+        await AssertProblemAsync(host, "/v1/admin/retrain", new { labels = new[] { "no-such-label" } }, HttpStatusCode.BadRequest, "labels",
+            "unknown label no-such-label: no item carries it");
         await AssertProblemAsync(host, "/v1/admin/rollback", new { }, HttpStatusCode.Conflict, null, "there is no previous model version to roll back to");
 
         var status = await host.Client.GetFromJsonAsync<JsonElement>("/v1/admin/status");

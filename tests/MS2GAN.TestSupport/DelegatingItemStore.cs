@@ -39,6 +39,8 @@ public abstract class DelegatingItemStore(IItemStore inner) : IItemStore, IDispo
 
     public Task<IReadOnlyDictionary<ItemState, long>> CountByStateAsync(CancellationToken cancellationToken = default) => inner.CountByStateAsync(cancellationToken);
 
+    public Task<LabelCounts> CountLabelsAsync(CancellationToken cancellationToken = default) => inner.CountLabelsAsync(cancellationToken);
+
     public Task<IReadOnlyList<string>> ListIdsAsync(string? afterId, int limit, CancellationToken cancellationToken = default) =>
         inner.ListIdsAsync(afterId, limit, cancellationToken);
 

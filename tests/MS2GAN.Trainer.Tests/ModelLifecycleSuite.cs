@@ -1,5 +1,7 @@
 using MassTransit.Testing;
 using MS2GAN.Contracts;
+using MS2GAN.Model;
+using MS2GAN.Model.Artifacts;
 using MS2GAN.Model.Inference;
 using MS2GAN.Model.Registry;
 using MS2GAN.Storage.Vectors;
@@ -42,6 +44,17 @@ public abstract class ModelLifecycleSuite(TinyModelFixture model, Xunit.Abstract
         output.WriteLine($"candidate holdout mAP {state.Find(v2)!.HoldoutMap:F4}, active {state.Find(v2)!.BaselineMap:F4}");
         Assert.True(state.Find(v2)!.HoldoutMap >= state.Find(v2)!.BaselineMap - Gate.Tolerance);
 
+        // The served model is the judged one refit on all 160 items, the holdout included; the judged one is kept for the next gate.
+        // Its configuration is the project's defaults, not the tiny active model's (5 epochs, small layers).
+        var served = world.Catalog.Active.Model.Manifest;
+        Assert.Equal(160, served.Training.RefitItems);
+        Assert.Equal(NamedConfigurations.Compose(null).Epochs, served.Config.Epochs);
+        Assert.NotEqual(world.Registry.Read().Find(v1)!.Directory, state.Find(v2)!.Directory);
+        var gate = ModelFolder.Read(world.Registry.FullPath(Assert.IsType<string>(state.Find(v2)!.GateDirectory)));
+        Assert.True(gate.Training.TestItems > 0);
+        Assert.Equal(160, gate.Training.FitItems + gate.Training.ValidationItems + gate.Training.TestItems);
+        Assert.Equal(gate.Training.BestEpoch, served.Training.BestEpoch);
+
         Assert.Equal(ServedModel.IndexNameFor(v2), await world.Vectors.GetAliasAsync(ModelCatalog.Alias));
         Assert.Equal(2L * 160, await world.Vectors.CountAsync(ServedModel.IndexNameFor(v2)));
         Assert.Equal(2L * 160, await world.Vectors.CountAsync(ServedModel.IndexNameFor(v1)));
@@ -72,6 +85,12 @@ public abstract class ModelLifecycleSuite(TinyModelFixture model, Xunit.Abstract
         Assert.Subset(new HashSet<string> { versions[^1], versions[^2] }, world.Catalog.Loaded.ToHashSet());
         Assert.Contains(versions[^1], world.Catalog.Loaded);
         Assert.All(versions.Take(2), old => Assert.Equal(ModelStage.Retired, state.Find(old)!.Stage));
+        // A retired version's folders go, the one the gate judged included.
+        Assert.All(versions.Skip(1).Take(1).Select(old => state.Find(old)!), old =>
+        {
+            Assert.False(Directory.Exists(world.Registry.FullPath(old.Directory)));
+            Assert.False(Directory.Exists(world.Registry.FullPath(Assert.IsType<string>(old.GateDirectory))));
+        });
     }
 
     [StoreFact]
@@ -151,9 +170,9 @@ public abstract class ModelLifecycleSuite(TinyModelFixture model, Xunit.Abstract
     }
 
     [StoreTheory]
-    [InlineData("""{"epochs":0}""", null, "invalid overrides: epochs must be positive")]
-    [InlineData("""{"noSuchField":1}""", null, "invalid overrides: the configuration overrides do not fit")]
-    [InlineData("[1, 2]", null, "invalid overrides: the configuration overrides must be a JSON object")]
+    [InlineData("""{"epochs":0}""", null, "invalid overrides: the configuration overrides: epochs must be positive (got 0)")]
+    [InlineData("""{"noSuchField":1}""", null, "invalid overrides: the configuration overrides: unknown field noSuchField")]
+    [InlineData("[1, 2]", null, "invalid overrides: the configuration overrides: must be a JSON object")]
     [InlineData(null, "class-1", "hold a single class (class-1)")]
     [InlineData(null, "no-such-label", "too few labelled items: 0 items labelled no-such-label")]
     public async Task Invalid_commands_are_rejected_with_the_reason_and_the_active_model_is_untouched(string? config, string? label, string reason)

@@ -15,13 +15,17 @@ public static class RetrainCommand
     /// <summary>Builds the verb.</summary>
     public static Command Create()
     {
-        var epochs = new Option<int?>("--epochs") { Description = "Training epochs (default: the active model's)" };
-        var config = new Option<FileInfo?>("--config") { Description = "JSON object of training configuration fields (camelCase) over the active model's" };
+        var epochs = new Option<int?>("--epochs") { Description = "The most epochs to train; early stopping may end sooner (default: the configuration's)" };
+        var config = new Option<FileInfo?>("--config") { Description = "JSON object of training configuration fields (camelCase) over the defaults or --configuration" };
+        var configuration = new Option<string?>("--configuration")
+        {
+            Description = $"A named configuration to start from instead of the defaults ({string.Join(", ", MS2GAN.Model.NamedConfigurations.Names)})",
+        };
         var labels = new Option<string[]>("--label") { Description = "Train only on items with this label (repeatable)" };
         var tolerance = new Option<double?>("--tolerance") { Description = "The quality gate's tolerance for this retrain, 0 to 1 (default: Lifecycle:Tolerance)" };
         var command = new Command("retrain", "Retrain the served model on the labelled items; promoted only if it passes the quality gate")
         {
-            epochs, config, labels, tolerance,
+            epochs, config, configuration, labels, tolerance,
         };
         var lifecycle = new LifecycleCommand();
         var connection = new ServiceConnection();
@@ -31,7 +35,7 @@ public static class RetrainCommand
         {
             var overrides = parse.GetValue(config) is { } file ? ReadConfig(file) : (JsonElement?)null;
             var request = new RetrainRequest(lifecycle.RequestedBy(parse), parse.GetValue(epochs), overrides,
-                parse.GetValue(labels) is { Length: > 0 } given ? given : null, parse.GetValue(tolerance));
+                parse.GetValue(labels) is { Length: > 0 } given ? given : null, parse.GetValue(tolerance), parse.GetValue(configuration));
             using var client = connection.Connect(parse);
             return await lifecycle.SendAndWaitAsync(parse, client, "retrain", request, "training...", loggers.CreateLogger("retrain"), cancellation);
         }));

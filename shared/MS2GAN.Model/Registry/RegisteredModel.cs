@@ -24,6 +24,13 @@ public sealed record RegisteredModel
     /// <summary>Joint mAP of the version active at the time, on the same holdout items.</summary>
     public double? BaselineMap { get; init; }
 
+    /// <summary>
+    /// The folder (as <see cref="Directory"/>) of the model that passed the quality gate, when the served model is its refit
+    /// on every labelled item, the gate's holdout included: the next retrain's candidate is compared with this one, which
+    /// never trained on the holdout, so the comparison stays fair. Null when the served model is the one the gate judged.
+    /// </summary>
+    public string? GateDirectory { get; init; }
+
     /// <summary>Why it was rejected, when <see cref="Stage"/> is <see cref="ModelStage.Rejected"/>.</summary>
     public string? Reason { get; init; }
 

@@ -62,6 +62,12 @@ public interface IItemStore
     Task<IReadOnlyDictionary<ItemState, long>> CountByStateAsync(CancellationToken cancellationToken = default);
 
     /// <summary>
+    /// The labels of the items that are not failed: how many carry at least one label, and how many carry each label
+    /// (what a retrain can train on, checked before it is queued).
+    /// </summary>
+    Task<LabelCounts> CountLabelsAsync(CancellationToken cancellationToken = default);
+
+    /// <summary>
     /// Up to <paramref name="limit"/> ids greater than <paramref name="afterId"/> (ordinal order; null starts
     /// at the beginning). Keyset pagination: pass the last id of a page to get the next one; pages stay
     /// correct while items are added or removed.

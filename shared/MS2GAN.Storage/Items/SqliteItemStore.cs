@@ -280,6 +280,27 @@ public sealed class SqliteItemStore : IItemStore, IDisposable
     }
 
     /// <inheritdoc />
+    public Task<LabelCounts> CountLabelsAsync(CancellationToken cancellationToken = default)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        using var connection = Open();
+        long labelled;
+        using (var count = Command(connection, null, "SELECT COUNT(*) FROM items WHERE state <> 'failed' AND json_array_length(labels) > 0;"))
+        {
+            labelled = (long)count.ExecuteScalar()!;
+        }
+        var byLabel = new Dictionary<string, long>(StringComparer.Ordinal);
+        using var command = Command(connection, null,
+            "SELECT label.value, COUNT(DISTINCT items.id) FROM items, json_each(items.labels) AS label WHERE items.state <> 'failed' GROUP BY label.value;");
+        using var reader = command.ExecuteReader();
+        while (reader.Read())
+        {
+            byLabel[reader.GetString(0)] = reader.GetInt64(1);
+        }
+        return Task.FromResult(new LabelCounts(labelled, byLabel));
+    }
+
+    /// <inheritdoc />
     public Task<IReadOnlyList<string>> ListIdsAsync(string? afterId, int limit, CancellationToken cancellationToken = default)
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(limit);

@@ -15,6 +15,9 @@ public static class Ms2GanCli
 
     public static CliResult Run(params string[] args) => RunAsync(null, args).GetAwaiter().GetResult();
 
+    /// <summary>Runs ms2gan with more patience than the usual five minutes (a full training run on a busy machine).</summary>
+    public static CliResult Run(TimeSpan patience, params string[] args) => RunAsync(null, null, patience, args).GetAwaiter().GetResult();
+
     /// <summary>Runs ms2gan without blocking a thread (for tests that serve HTTP in this process); <paramref name="environment"/> adds variables.</summary>
     public static Task<CliResult> RunAsync(IReadOnlyDictionary<string, string>? environment, params string[] args) =>
         RunAsync(environment, null, args);
@@ -23,7 +26,11 @@ public static class Ms2GanCli
     /// Runs ms2gan and kills it (the whole process tree, as a crash would end it) as soon as <paramref name="killWhen"/>
     /// completes, unless it has ended by then; the exit code of a killed run is 137.
     /// </summary>
-    public static async Task<CliResult> RunAsync(IReadOnlyDictionary<string, string>? environment, Func<CancellationToken, Task>? killWhen, params string[] args)
+    public static Task<CliResult> RunAsync(IReadOnlyDictionary<string, string>? environment, Func<CancellationToken, Task>? killWhen, params string[] args) =>
+        RunAsync(environment, killWhen, Patience, args);
+
+    private static async Task<CliResult> RunAsync(IReadOnlyDictionary<string, string>? environment, Func<CancellationToken, Task>? killWhen, TimeSpan patience,
+        string[] args)
     {
         var start = new ProcessStartInfo("dotnet")
         {
@@ -44,7 +51,7 @@ public static class Ms2GanCli
         using var process = Process.Start(start)!;
         var stdout = process.StandardOutput.ReadToEndAsync();
         var stderr = process.StandardError.ReadToEndAsync();
-        using var timeout = new CancellationTokenSource(Patience);
+        using var timeout = new CancellationTokenSource(patience);
         using var exited = CancellationTokenSource.CreateLinkedTokenSource(timeout.Token);
         var exit = process.WaitForExitAsync(timeout.Token);
         try
@@ -62,7 +69,7 @@ public static class Ms2GanCli
         catch (OperationCanceledException) when (timeout.IsCancellationRequested)
         {
             process.Kill(entireProcessTree: true);
-            throw new TimeoutException($"ms2gan {string.Join(' ', args)} did not finish in {Patience.TotalMinutes} minutes");
+            throw new TimeoutException($"ms2gan {string.Join(' ', args)} did not finish in {patience.TotalMinutes} minutes");
         }
         finally
         {

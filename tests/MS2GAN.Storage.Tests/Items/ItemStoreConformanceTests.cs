@@ -180,6 +180,23 @@ public abstract class ItemStoreConformanceTests
     }
 
     [StoreFact]
+    public async Task Counts_labelled_items_and_each_label_leaving_out_failed_items()
+    {
+        await Store.UpsertManyAsync([
+            Item("a", "h") with { Labels = ["cat", "pet"] },
+            Item("b", "h") with { Labels = ["cat"] },
+            Item("c", "h") with { Labels = [] },
+            Item("d", "h") with { Labels = ["dog"] },
+        ]);
+        Assert.True(await Store.MarkFailedAsync("d", "unreadable image"));
+
+        var counts = await Store.CountLabelsAsync();
+
+        Assert.Equal(2, counts.LabelledItems);
+        Assert.Equal(new Dictionary<string, long> { ["cat"] = 2, ["pet"] = 1 }, counts.ByLabel.OrderBy(p => p.Key, StringComparer.Ordinal).ToDictionary());
+    }
+
+    [StoreFact]
     public async Task Content_hashes_are_read_for_the_items_that_exist()
     {
         await Store.UpsertManyAsync([Item("a", "hash-a"), Item("b", "hash-b")]);

@@ -370,6 +370,41 @@ public sealed class ElasticsearchItemStore : IItemStore
         return counts;
     }
 
+    /// <summary>The most distinct labels <see cref="CountLabelsAsync"/> reports (a terms aggregation's size).</summary>
+    public const int MaxCountedLabels = 10_000;
+
+    /// <inheritdoc />
+    public async Task<LabelCounts> CountLabelsAsync(CancellationToken cancellationToken = default)
+    {
+        await EnsureIndexAsync(cancellationToken).ConfigureAwait(false);
+        var body = new JsonObject
+        {
+            ["size"] = 0,
+            ["track_total_hits"] = false,
+            ["query"] = new JsonObject
+            {
+                ["bool"] = new JsonObject { ["must_not"] = new JsonArray(new JsonObject { ["term"] = new JsonObject { ["state"] = ItemStateNames.Name(ItemState.Failed) } }) },
+            },
+            ["aggs"] = new JsonObject
+            {
+                ["labelled"] = new JsonObject { ["filter"] = new JsonObject { ["exists"] = new JsonObject { ["field"] = "labels" } } },
+                ["labels"] = new JsonObject { ["terms"] = new JsonObject { ["field"] = "labels", ["size"] = MaxCountedLabels } },
+            },
+        };
+        var response = await _connection.SendAsync(EsMethod.POST, $"/{_options.IndexName}/_search", body.ToJsonString(), cancellationToken)
+            .ConfigureAwait(false);
+        var labelled = response?["aggregations"]?["labelled"]?["doc_count"]?.GetValue<long>()
+            ?? throw new InvalidDataException("Elasticsearch label count has no aggregations.labelled.doc_count.");
+        var buckets = response?["aggregations"]?["labels"]?["buckets"] as JsonArray
+            ?? throw new InvalidDataException("Elasticsearch label count has no aggregations.labels.buckets.");
+        var byLabel = new Dictionary<string, long>(StringComparer.Ordinal);
+        foreach (var bucket in buckets)
+        {
+            byLabel[bucket!["key"]!.GetValue<string>()] = bucket["doc_count"]!.GetValue<long>();
+        }
+        return new LabelCounts(labelled, byLabel);
+    }
+
     /// <inheritdoc />
     public async Task<IReadOnlyList<string>> ListIdsAsync(string? afterId, int limit, CancellationToken cancellationToken = default)
     {

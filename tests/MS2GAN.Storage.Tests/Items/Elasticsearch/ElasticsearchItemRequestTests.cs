@@ -200,6 +200,26 @@ public sealed class ElasticsearchItemRequestTests
     }
 
     [Fact]
+    public async Task Counts_labels_with_a_terms_aggregation_over_the_items_that_are_not_failed()
+    {
+        const string answer = """
+            {"took":1,"timed_out":false,"_shards":{"total":1,"successful":1,"skipped":0,"failed":0},"hits":{"max_score":null,"hits":[]},
+             "aggregations":{"labelled":{"doc_count":3},
+                             "labels":{"doc_count_error_upper_bound":0,"sum_other_doc_count":0,"buckets":[{"key":"cat","doc_count":2},{"key":"pet","doc_count":1}]}}}
+            """;
+        using var es = Scripted().On("POST", $"/{ItemsIndex}/_search", 200, answer);
+
+        var counts = await Store(es).CountLabelsAsync();
+
+        Assert.Equal(3, counts.LabelledItems);
+        Assert.Equal((2L, 1L), (counts.ByLabel["cat"], counts.ByLabel["pet"]));
+        var search = Assert.Single(es.To("POST", $"/{ItemsIndex}/_search")).Json;
+        Assert.Equal("failed", search["query"]!["bool"]!["must_not"]![0]!["term"]!["state"]!.GetValue<string>());
+        Assert.Equal("labels", search["aggs"]!["labels"]!["terms"]!["field"]!.GetValue<string>());
+        Assert.Equal("labels", search["aggs"]!["labelled"]!["filter"]!["exists"]!["field"]!.GetValue<string>());
+    }
+
+    [Fact]
     public async Task Lists_with_search_after_on_the_id_keyword()
     {
         using var es = Scripted().On("POST", $"/{ItemsIndex}/_search", request =>
