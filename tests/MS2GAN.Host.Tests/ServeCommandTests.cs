@@ -13,7 +13,8 @@ public sealed class ServeCommandTests
     {
         using var folder = new TempFolder();
         using var serve = ServeProcess.Start("--data-dir", folder.Combine("data"), "--per-class", "4", "--demo");
-        await serve.WaitForErrorOutputAsync("ms2gan is serving on", TimeSpan.FromMinutes(5));
+        // The demo model trains with the defaults (early stopping, refit) before serving: minutes on a busy machine.
+        await serve.WaitForErrorOutputAsync("ms2gan is serving on", TimeSpan.FromMinutes(15));
 
         // --demo printed text->image answers; the first query's best hit is of the class it describes
         Assert.Contains("text -> image: \"a red circle covered in dots\"", serve.StandardOutput);

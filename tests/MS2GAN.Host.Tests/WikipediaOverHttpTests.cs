@@ -32,7 +32,8 @@ public sealed class WikipediaOverHttpTests(ITestOutputHelper output)
         var data = WikipediaDataFactAttribute.RequiredFolder;
 
         // 30 epochs instead of the default to keep the test short: the comparison holds for any model.
-        var trained = Ms2GanCli.Run("train", "--data", data, "--out", model, "--epochs", "30");
+        // Early stopping and the refit of the defaults take minutes on a busy 2-core machine.
+        var trained = Ms2GanCli.Run(TimeSpan.FromMinutes(20), "train", "--data", data, "--out", model, "--epochs", "30");
         Assert.True(trained.ExitCode == 0, trained.ToString());
         var evaluated = Ms2GanCli.Run("evaluate", "--model", model, "--data", data, "--json");
         Assert.True(evaluated.ExitCode == 0, evaluated.ToString());
