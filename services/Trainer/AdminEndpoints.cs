@@ -147,16 +147,9 @@ public static class AdminEndpoints
             }
         }
         var classes = filter is { Count: > 0 } ? filter.Distinct(StringComparer.Ordinal).ToList() : [.. counts.ByLabel.Keys];
-        if (classes.Count == 1)
-        {
-            return $"the labelled items hold a single class ({classes[0]}); at least two classes are needed to train and to compare models";
-        }
         // With a filter, an item carrying two of its labels is counted twice: an upper bound, refined by the trainer.
         var labelled = filter is { Count: > 0 } ? classes.Sum(label => counts.ByLabel[label]) : counts.LabelledItems;
-        return labelled < options.MinLabelledItems
-            ? $"too few labelled items: {labelled} {(filter is { Count: > 0 } ? "items labelled " + string.Join(", ", classes) : "labelled items")}, " +
-              $"at least {options.MinLabelledItems} needed (Lifecycle:MinLabelledItems)"
-            : null;
+        return LabelRules.Problem(labelled, classes, LabelRules.Which(filter), "", options);
     }
 
     private static ValidationProblem Invalid(string field, string message) =>

@@ -47,16 +47,10 @@ public static class TrainingDataLoader
         }
 
         var count = train.Count + holdout.Count;
-        var which = filter is null ? "labelled items" : $"items labelled {string.Join(", ", filter.Order(StringComparer.Ordinal))}";
         var classes = train.Concat(holdout).Select(row => row.Label).Distinct().Order(StringComparer.Ordinal).ToList();
-        if (classes.Count == 1)
+        if (LabelRules.Problem(count, classes, LabelRules.Which(filter), " with image and text features in the model's feature space", options) is { } problem)
         {
-            throw new LifecycleRejection($"the {which} hold a single class ({classes[0]}); at least two classes are needed to train and to compare models", "labels");
-        }
-        if (count < options.MinLabelledItems)
-        {
-            throw new LifecycleRejection(
-                $"too few labelled items: {count} {which} with image and text features in the model's feature space, at least {options.MinLabelledItems} needed", "labels");
+            throw new LifecycleRejection(problem, "labels");
         }
         var holdoutClasses = holdout.Select(row => row.Label).Distinct().Count();
         if (holdout.Count < 10 || holdoutClasses < 2 || train.Select(row => row.Label).Distinct().Count() < 2)
@@ -68,7 +62,9 @@ public static class TrainingDataLoader
         var index = classes.Select((name, i) => (name, i)).ToDictionary(pair => pair.name, pair => pair.i, StringComparer.Ordinal);
         var info = new DatasetInfo("item-store", space.ImageFeatures, space.TextFeatures, classes);
         var gate = new FeatureDataset("item-store", Split(train, space, index), Split(holdout, space, index), classes.Count, info);
-        var all = new FeatureDataset("item-store", Split([.. train, .. holdout], space, index), Split([], space, index), classes.Count, info);
+        // Every item as training items, built only when a candidate passed and is refit.
+        var all = new Lazy<FeatureDataset>(() =>
+            new FeatureDataset("item-store", Split([.. train, .. holdout], space, index), Split([], space, index), classes.Count, info));
         return new RetrainData(gate, all);
     }
 
