@@ -144,6 +144,7 @@ public sealed class ItemEncoder(
             if (written.Count > 0)
             {
                 await items.MarkIndexedAsync(written.Keys.ToList(), primary.Version, cancellationToken);
+                await items.SetAutoLabelsAsync(written.Keys.ToList(), encoded.AutoLabels, cancellationToken);
             }
         }
         foreach (var (id, reason) in failed)

@@ -54,10 +54,12 @@ public sealed class Reindexer(
                 break;
             }
             var chosen = page.Where(item => item.State != ItemState.Failed && (state.ChangedSince is not { } since || item.UpdatedAt >= since)).ToList();
-            var records = await EncodeAsync(target, chosen, cancellationToken);
+            var (records, autoLabels) = await EncodeAsync(target, chosen, cancellationToken);
             if (records.Count > 0)
             {
                 await vectors.UpsertAsync(state.IndexName, records, cancellationToken);
+                // The items' auto-labels become the new version's (none for an item it does not predict one for).
+                await items.SetAutoLabelsAsync(records.Select(record => record.ItemId).Distinct().ToList(), autoLabels, cancellationToken);
                 await ReconcileAsync(target, state.IndexName, chosen, cancellationToken);
                 // Items no model had indexed yet (kept while none was active) are this version's from now on.
                 var written = records.Select(record => record.ItemId).ToHashSet();
@@ -146,7 +148,7 @@ public sealed class Reindexer(
                 await vectors.DeleteItemAsync(indexName, id, cancellationToken);
             }
             var replaced = (await items.GetManyAsync(changed, cancellationToken)).ToList();
-            var records = await EncodeAsync(target, replaced, cancellationToken);
+            var (records, _) = await EncodeAsync(target, replaced, cancellationToken);
             if (records.Count > 0)
             {
                 await vectors.UpsertAsync(indexName, records, cancellationToken);
@@ -157,7 +159,8 @@ public sealed class Reindexer(
     // Stored base features in the model's space only (no image is decoded again): items without them are still on their way
     // through the encoder, which writes them to this index too while the reindex runs. Items whose stored features do not
     // fit the model are marked failed with the reason, as the encoder marks them.
-    private async Task<IReadOnlyList<VectorRecord>> EncodeAsync(ServedModel target, List<ItemRecord> page, CancellationToken cancellationToken)
+    private async Task<(IReadOnlyList<VectorRecord> Records, IReadOnlyDictionary<string, MS2GAN.Storage.AutoLabel> AutoLabels)> EncodeAsync(
+        ServedModel target, List<ItemRecord> page, CancellationToken cancellationToken)
     {
         var features = await vectorizer.ResolveAsync(page, target.Model.Manifest.FeatureSpace, compute: false, cancellationToken);
         var encoded = vectorizer.Encode(target, features);
@@ -166,6 +169,6 @@ public sealed class Reindexer(
             logger.LogWarning("Item {ItemId} cannot be indexed with model {Version}: {Reason}", id, target.Version, reason);
             await items.MarkFailedAsync(id, reason, cancellationToken);
         }
-        return encoded.Records;
+        return (encoded.Records, encoded.AutoLabels);
     }
 }

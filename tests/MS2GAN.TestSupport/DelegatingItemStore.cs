@@ -1,3 +1,4 @@
+using MS2GAN.Storage;
 using MS2GAN.Storage.Items;
 
 namespace MS2GAN.TestSupport;
@@ -21,6 +22,10 @@ public abstract class DelegatingItemStore(IItemStore inner) : IItemStore, IDispo
 
     public virtual Task<int> MarkIndexedAsync(IReadOnlyCollection<string> ids, string modelVersion, CancellationToken cancellationToken = default) =>
         inner.MarkIndexedAsync(ids, modelVersion, cancellationToken);
+
+    public Task<int> SetAutoLabelsAsync(
+        IReadOnlyCollection<string> ids, IReadOnlyDictionary<string, AutoLabel> autoLabels, CancellationToken cancellationToken = default) =>
+        inner.SetAutoLabelsAsync(ids, autoLabels, cancellationToken);
 
     public Task<UpsertOutcome> UpsertAsync(ItemRecord item, CancellationToken cancellationToken = default) => inner.UpsertAsync(item, cancellationToken);
 

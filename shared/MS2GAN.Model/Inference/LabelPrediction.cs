@@ -26,4 +26,25 @@ public sealed record LabelPrediction(int ClassIndex, string Label, double Confid
         }
         return new LabelPrediction(best, classNames?[best] ?? $"class-{best}", probabilities[best]);
     }
+
+    /// <summary>
+    /// The prediction of an item from the class probabilities of its image, its text or both (an empty row for a modality it
+    /// lacks): the most probable class of their mean.
+    /// </summary>
+    /// <exception cref="ArgumentException">Both rows are empty, their lengths differ, or they do not match the class names.</exception>
+    public static LabelPrediction Of(ReadOnlySpan<float> image, ReadOnlySpan<float> text, IReadOnlyList<string>? classNames)
+    {
+        if (image.IsEmpty || text.IsEmpty)
+        {
+            return Top(image.IsEmpty ? text : image, classNames);
+        }
+        if (image.Length != text.Length)
+        {
+            throw new ArgumentException($"{image.Length} image class probabilities but {text.Length} text ones", nameof(text));
+        }
+        var mean = new float[image.Length];
+        System.Numerics.Tensors.TensorPrimitives.Add(image, text, mean);
+        System.Numerics.Tensors.TensorPrimitives.Multiply(mean, 0.5f, mean);
+        return Top(mean, classNames);
+    }
 }

@@ -92,21 +92,11 @@ public sealed class Ms2GanModel : IDisposable
         var fromImage = image is null ? null : Encode("image", image).Probabilities!;
         var fromText = text is null ? null : Encode("text", text).Probabilities!;
         var rows = (fromImage ?? fromText)!.Rows;
-        var classes = Manifest.ClassCount;
-        var mean = new float[classes];
         var predictions = new LabelPrediction[rows];
         for (var row = 0; row < rows; row++)
         {
-            if (fromImage is not null && fromText is not null)
-            {
-                System.Numerics.Tensors.TensorPrimitives.Add(fromImage.Row(row), fromText.Row(row), mean);
-                System.Numerics.Tensors.TensorPrimitives.Multiply(mean, 0.5f, mean);
-                predictions[row] = LabelPrediction.Top(mean, Manifest.ClassNames);
-            }
-            else
-            {
-                predictions[row] = LabelPrediction.Top((fromImage ?? fromText)!.Row(row), Manifest.ClassNames);
-            }
+            predictions[row] = LabelPrediction.Of(
+                fromImage is null ? [] : fromImage.Row(row), fromText is null ? [] : fromText.Row(row), Manifest.ClassNames);
         }
         return predictions;
     }

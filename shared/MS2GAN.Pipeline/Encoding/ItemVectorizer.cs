@@ -1,3 +1,4 @@
+using MS2GAN.Storage;
 using MS2GAN.Features.Backbones;
 using MS2GAN.Features.Data;
 using MS2GAN.Model.Artifacts;
@@ -119,20 +120,26 @@ public sealed class ItemVectorizer(IMediaStore media, BackboneSet backbones)
                 failed.TryAdd(row.Item.Id, problem);
             }
         }
-        var records = new List<VectorRecord>(features.Rows.Count);
-        var modalities = new Dictionary<string, List<string>>();
+        var runs = new List<(string Modality, List<FeatureRow> Rows, EncodedBatch Encoded)>();
         foreach (var modality in new[] { "image", "text" })
         {
             var rows = features.Rows.Where(row => row.Modality == modality && !failed.ContainsKey(row.Item.Id)).ToList();
-            if (rows.Count == 0)
+            if (rows.Count > 0)
             {
-                continue;
+                runs.Add((modality, rows, model.Model.Encode(modality, FeatureMatrix.FromRows(rows.Select(row => row.Features).ToList(), space.Of(modality).Dim))));
             }
-            var encoded = model.Model.Encode(modality, FeatureMatrix.FromRows(rows.Select(row => row.Features).ToList(), space.Of(modality).Dim));
+        }
+        var autoLabels = AutoLabels(model, runs);
+        var records = new List<VectorRecord>(features.Rows.Count);
+        var modalities = new Dictionary<string, List<string>>();
+        foreach (var (modality, rows, encoded) in runs)
+        {
             for (var i = 0; i < rows.Count; i++)
             {
                 var item = rows[i].Item;
-                records.Add(new VectorRecord(item.Id, modality, encoded.Specific.Row(i).ToArray(), encoded.Shared.Row(i).ToArray(), item.Labels, item.Metadata));
+                records.Add(new VectorRecord(
+                    item.Id, modality, encoded.Specific.Row(i).ToArray(), encoded.Shared.Row(i).ToArray(), item.Labels, item.Metadata,
+                    autoLabels.GetValueOrDefault(item.Id)));
                 if (!modalities.TryGetValue(item.Id, out var list))
                 {
                     modalities[item.Id] = list = [];
@@ -140,7 +147,42 @@ public sealed class ItemVectorizer(IMediaStore media, BackboneSet backbones)
                 list.Add(modality);
             }
         }
-        return new EncodedItems(records, modalities.ToDictionary(pair => pair.Key, pair => (IReadOnlyList<string>)pair.Value), failed);
+        return new EncodedItems(records, modalities.ToDictionary(pair => pair.Key, pair => (IReadOnlyList<string>)pair.Value), failed, autoLabels);
+    }
+
+    /// <summary>
+    /// The auto-labels of the encoded items that carry no labels: the model's prediction from the class probabilities of
+    /// every modality encoded (<see cref="LabelPrediction.Of"/>); none when the model has no label head.
+    /// </summary>
+    private static Dictionary<string, AutoLabel> AutoLabels(ServedModel model, List<(string Modality, List<FeatureRow> Rows, EncodedBatch Encoded)> runs)
+    {
+        var result = new Dictionary<string, AutoLabel>(StringComparer.Ordinal);
+        if (!model.Model.PredictsLabels)
+        {
+            return result;
+        }
+        var byItem = new Dictionary<string, (int Image, int Text)>(StringComparer.Ordinal);
+        foreach (var (modality, rows, _) in runs)
+        {
+            for (var i = 0; i < rows.Count; i++)
+            {
+                if (rows[i].Item.Labels.Count > 0)
+                {
+                    continue;
+                }
+                (int Image, int Text) found = byItem.GetValueOrDefault(rows[i].Item.Id, (-1, -1));
+                byItem[rows[i].Item.Id] = modality == "image" ? (i, found.Text) : (found.Image, i);
+            }
+        }
+        var image = runs.FirstOrDefault(run => run.Modality == "image").Encoded?.Probabilities;
+        var text = runs.FirstOrDefault(run => run.Modality == "text").Encoded?.Probabilities;
+        foreach (var (id, (imageRow, textRow)) in byItem)
+        {
+            var prediction = LabelPrediction.Of(
+                imageRow < 0 ? [] : image!.Row(imageRow), textRow < 0 ? [] : text!.Row(textRow), model.Model.Manifest.ClassNames);
+            result[id] = new AutoLabel(prediction.Label, prediction.Confidence);
+        }
+        return result;
     }
 
     private async Task<ReadOnlyMemory<byte>> ReadMediaAsync(ItemRecord item, CancellationToken cancellationToken)

@@ -55,6 +55,15 @@ public interface IItemStore
     /// <returns>How many items were marked.</returns>
     Task<int> MarkIndexedAsync(IReadOnlyCollection<string> ids, string modelVersion, CancellationToken cancellationToken = default);
 
+    /// <summary>
+    /// Records the auto-label of each of <paramref name="ids"/>: its entry in <paramref name="autoLabels"/>, or none (a label
+    /// another model predicted never outlives the encoding that replaced it). State and timestamps are left as they are;
+    /// unknown ids are skipped.
+    /// </summary>
+    /// <returns>How many items were updated.</returns>
+    Task<int> SetAutoLabelsAsync(
+        IReadOnlyCollection<string> ids, IReadOnlyDictionary<string, AutoLabel> autoLabels, CancellationToken cancellationToken = default);
+
     /// <summary>Marks an item failed with the reason; false when there is no such item.</summary>
     Task<bool> MarkFailedAsync(string id, string reason, CancellationToken cancellationToken = default);
 

@@ -6,7 +6,7 @@ namespace MS2GAN.Storage.Items;
 /// </summary>
 /// <remarks>
 /// On upsert the store owns <see cref="State"/>, <see cref="FailureReason"/>, <see cref="ModelVersion"/>,
-/// <see cref="CreatedAt"/> and <see cref="UpdatedAt"/>: the values given are ignored.
+/// <see cref="AutoLabel"/>, <see cref="CreatedAt"/> and <see cref="UpdatedAt"/>: the values given are ignored.
 /// </remarks>
 public sealed record ItemRecord
 {
@@ -54,6 +54,12 @@ public sealed record ItemRecord
 
     /// <summary>The model version the item is indexed with, when <see cref="State"/> is <see cref="ItemState.Indexed"/>.</summary>
     public string? ModelVersion { get; init; }
+
+    /// <summary>
+    /// The label <see cref="ModelVersion"/> predicts for an item ingested without labels, with its confidence; written by
+    /// the store when the item is marked indexed (the value given on upsert is ignored).
+    /// </summary>
+    public AutoLabel? AutoLabel { get; init; }
 
     /// <summary>When the item was first recorded under this id.</summary>
     public DateTimeOffset CreatedAt { get; init; }

@@ -32,6 +32,10 @@ internal static class SqliteItemSchema
         );
         CREATE INDEX ix_items_state_id ON items (state, id);
         """,
+        """
+        ALTER TABLE items ADD COLUMN auto_label TEXT NULL;
+        ALTER TABLE items ADD COLUMN auto_label_confidence REAL NULL;
+        """,
     ];
 
     /// <summary>The schema version this build writes.</summary>

@@ -18,7 +18,8 @@ public sealed class SqliteItemStore : IItemStore, IDisposable
 
     private const string Columns =
         "id, labels, metadata, text, image_media_ref, image_content_type, image_features, text_features, " +
-        "image_feature_space, text_feature_space, content_hash, state, failure_reason, model_version, created_at, updated_at";
+        "image_feature_space, text_feature_space, content_hash, state, failure_reason, model_version, created_at, updated_at, " +
+        "auto_label, auto_label_confidence";
 
     private readonly string _connectionString;
     private readonly TimeProvider _time;
@@ -80,13 +81,14 @@ public sealed class SqliteItemStore : IItemStore, IDisposable
         using var insert = Command(connection, transaction, $"""
             INSERT INTO items ({Columns})
             VALUES ($id, $labels, $metadata, $text, $imageMediaRef, $imageContentType, $imageFeatures, $textFeatures,
-                    $imageFeatureSpace, $textFeatureSpace, $contentHash, $state, NULL, NULL, $now, $now);
+                    $imageFeatureSpace, $textFeatureSpace, $contentHash, $state, NULL, NULL, $now, $now, NULL, NULL);
             """);
         using var replace = Command(connection, transaction, """
             UPDATE items SET labels = $labels, metadata = $metadata, text = $text, image_media_ref = $imageMediaRef,
                 image_content_type = $imageContentType, image_features = $imageFeatures, text_features = $textFeatures,
                 image_feature_space = $imageFeatureSpace, text_feature_space = $textFeatureSpace, content_hash = $contentHash,
-                state = $state, failure_reason = NULL, model_version = NULL, updated_at = $now
+                state = $state, failure_reason = NULL, model_version = NULL, auto_label = NULL, auto_label_confidence = NULL,
+                updated_at = $now
             WHERE id = $id;
             """);
 
@@ -247,6 +249,40 @@ public sealed class SqliteItemStore : IItemStore, IDisposable
     }
 
     /// <inheritdoc />
+    public Task<int> SetAutoLabelsAsync(
+        IReadOnlyCollection<string> ids, IReadOnlyDictionary<string, AutoLabel> autoLabels, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(ids);
+        ArgumentNullException.ThrowIfNull(autoLabels);
+        cancellationToken.ThrowIfCancellationRequested();
+        if (ids.Count == 0)
+        {
+            return Task.FromResult(0);
+        }
+
+        using var connection = Open();
+        using var transaction = connection.BeginTransaction(deferred: false);
+        using var command = Command(connection, transaction, """
+            UPDATE items SET auto_label = $label, auto_label_confidence = $confidence WHERE id = $id;
+            """);
+        var idParameter = command.Parameters.Add("$id", SqliteType.Text);
+        var labelParameter = command.Parameters.Add("$label", SqliteType.Text);
+        var confidenceParameter = command.Parameters.Add("$confidence", SqliteType.Real);
+        var updated = 0;
+        foreach (var id in ids)
+        {
+            ArgumentNullException.ThrowIfNull(id, nameof(ids));
+            var autoLabel = autoLabels.GetValueOrDefault(id);
+            idParameter.Value = id;
+            labelParameter.Value = autoLabel is null ? DBNull.Value : autoLabel.Label;
+            confidenceParameter.Value = autoLabel is null ? DBNull.Value : autoLabel.Confidence;
+            updated += command.ExecuteNonQuery();
+        }
+        transaction.Commit();
+        return Task.FromResult(updated);
+    }
+
+    /// <inheritdoc />
     public Task<bool> MarkFailedAsync(string id, string reason, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(id);
@@ -254,7 +290,8 @@ public sealed class SqliteItemStore : IItemStore, IDisposable
         cancellationToken.ThrowIfCancellationRequested();
         using var connection = Open();
         using var command = Command(connection, null, """
-            UPDATE items SET state = $state, failure_reason = $reason, model_version = NULL, updated_at = $now
+            UPDATE items SET state = $state, failure_reason = $reason, model_version = NULL, auto_label = NULL,
+                auto_label_confidence = NULL, updated_at = $now
             WHERE id = $id;
             """);
         command.Parameters.AddWithValue("$state", ItemStateNames.Name(ItemState.Failed));
@@ -428,6 +465,7 @@ public sealed class SqliteItemStore : IItemStore, IDisposable
         ModelVersion = reader.IsDBNull(13) ? null : reader.GetString(13),
         CreatedAt = new DateTimeOffset(reader.GetInt64(14), TimeSpan.Zero),
         UpdatedAt = new DateTimeOffset(reader.GetInt64(15), TimeSpan.Zero),
+        AutoLabel = reader.IsDBNull(16) ? null : new AutoLabel(reader.GetString(16), reader.GetDouble(17)),
     };
 
     private static object Nullable(string? value) => value is null ? DBNull.Value : value;

@@ -15,6 +15,8 @@ namespace MS2GAN.Storage.Vectors;
 /// <param name="AnyOfLabels">When non-empty, only records carrying at least one of these labels.</param>
 /// <param name="Metadata">When non-empty, only records whose metadata has every one of these key/value pairs.</param>
 /// <param name="ExcludeItemId">When set, records of this item (both modalities) are skipped.</param>
+/// <param name="AutoLabel">When set, only records whose predicted label (<see cref="VectorRecord.AutoLabel"/>) is this one.</param>
+/// <param name="MinAutoLabelConfidence">With <paramref name="AutoLabel"/>: only predictions at or above this confidence.</param>
 public sealed record VectorQuery(
     float[] Specific,
     float[] Shared,
@@ -25,7 +27,9 @@ public sealed record VectorQuery(
     int Offset = 0,
     IReadOnlyList<string>? AnyOfLabels = null,
     IReadOnlyDictionary<string, string>? Metadata = null,
-    string? ExcludeItemId = null)
+    string? ExcludeItemId = null,
+    string? AutoLabel = null,
+    double MinAutoLabelConfidence = 0)
 {
     /// <summary>The largest <c>Offset + K</c> a store accepts (the Elasticsearch default result window).</summary>
     public const int MaxResultWindow = 10_000;

@@ -10,10 +10,12 @@ namespace MS2GAN.Storage.Vectors;
 /// <param name="Shared">The modality-shared vector C; the store L2-normalises a copy on write.</param>
 /// <param name="Labels">Semantic labels, used by <see cref="VectorQuery.AnyOfLabels"/> filters.</param>
 /// <param name="Metadata">String metadata, used by <see cref="VectorQuery.Metadata"/> exact-match filters.</param>
+/// <param name="AutoLabel">The label the model predicts for an item without labels, used by <see cref="VectorQuery.AutoLabel"/> filters.</param>
 public sealed record VectorRecord(
     string ItemId,
     string Modality,
     float[] Specific,
     float[] Shared,
     IReadOnlyList<string> Labels,
-    IReadOnlyDictionary<string, string> Metadata);
+    IReadOnlyDictionary<string, string> Metadata,
+    AutoLabel? AutoLabel = null);

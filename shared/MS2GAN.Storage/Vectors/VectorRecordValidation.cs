@@ -99,5 +99,24 @@ internal static class VectorRecordValidation
             throw new ArgumentException(
                 $"Query needs K >= 1, Offset >= 0 and K + Offset <= {VectorQuery.MaxResultWindow} (K={query.K}, Offset={query.Offset}).");
         }
+
+        if (!(query.MinAutoLabelConfidence is >= 0 and <= 1))
+        {
+            throw new ArgumentException($"Query MinAutoLabelConfidence must be between 0 and 1, not {query.MinAutoLabelConfidence}.");
+        }
+
+        if (query.AutoLabel is not null && query.AutoLabel.Length == 0)
+        {
+            throw new ArgumentException("Query AutoLabel must not be empty.");
+        }
+    }
+
+    /// <summary>Checks a record's auto-label: a label and a confidence in [0, 1]; throws <see cref="ArgumentException"/> naming the item.</summary>
+    public static void ValidateAutoLabel(AutoLabel? autoLabel, string itemId)
+    {
+        if (autoLabel is not null && (string.IsNullOrEmpty(autoLabel.Label) || !(autoLabel.Confidence is >= 0 and <= 1)))
+        {
+            throw new ArgumentException($"Item '{itemId}': an auto-label needs a label and a confidence between 0 and 1.");
+        }
     }
 }

@@ -1,3 +1,4 @@
+using MS2GAN.Storage;
 using MS2GAN.Storage.Items;
 using MS2GAN.TestSupport;
 
@@ -168,6 +169,34 @@ public abstract class ItemStoreConformanceTests
         await Store.MarkIndexedAsync(["c"], "model-8");
         var recovered = await Store.GetAsync("c");
         Assert.Equal((ItemState.Indexed, null, "model-8"), (recovered!.State, recovered.FailureReason, recovered.ModelVersion));
+    }
+
+    [StoreFact]
+    public async Task Auto_labels_are_recorded_replaced_cleared_and_dropped_with_new_content_or_a_failure()
+    {
+        await Store.UpsertManyAsync([Item("a", "h"), Item("b", "h"), Item("c", "h")]);
+        var before = (await Store.GetAsync("a"))!;
+
+        Assert.Equal(2, await Store.SetAutoLabelsAsync(["a", "b", "unknown"], new Dictionary<string, AutoLabel> { ["a"] = new("cat", 0.75) }));
+
+        var a = (await Store.GetAsync("a"))!;
+        Assert.Equal(new AutoLabel("cat", 0.75), a.AutoLabel);
+        Assert.Equal((before.State, before.UpdatedAt), (a.State, a.UpdatedAt));
+        Assert.Null((await Store.GetAsync("b"))!.AutoLabel);
+        Assert.Equal(UpsertOutcome.Unchanged, await Store.UpsertAsync(Item("a", "h") with { AutoLabel = new("claimed", 1) }));
+        Assert.Equal(new AutoLabel("cat", 0.75), (await Store.GetAsync("a"))!.AutoLabel);
+
+        // Another model's encoding replaces the label, or clears it when it predicts none.
+        await Store.SetAutoLabelsAsync(["a", "c"], new Dictionary<string, AutoLabel> { ["c"] = new("dog", 0.5) });
+        Assert.Null((await Store.GetAsync("a"))!.AutoLabel);
+        Assert.Equal(new AutoLabel("dog", 0.5), (await Store.GetAsync("c"))!.AutoLabel);
+
+        // New content or a failure: no model's label stands for the item any more.
+        await Store.SetAutoLabelsAsync(["a", "b"], new Dictionary<string, AutoLabel> { ["a"] = new("cat", 0.9), ["b"] = new("cat", 0.9) });
+        await Store.UpsertAsync(Item("a", "h2"));
+        Assert.True(await Store.MarkFailedAsync("b", "unreadable image"));
+        Assert.Null((await Store.GetAsync("a"))!.AutoLabel);
+        Assert.Null((await Store.GetAsync("b"))!.AutoLabel);
     }
 
     [StoreFact]

@@ -81,7 +81,7 @@ public sealed class SqliteItemStoreTests : ItemStoreConformanceTests, IDisposabl
         command.CommandText = "SELECT COUNT(*), MAX(version) FROM schema_version;";
         using var reader = command.ExecuteReader();
         Assert.True(reader.Read());
-        Assert.Equal((1L, 1L), (reader.GetInt64(0), reader.GetInt64(1)));
+        Assert.Equal((2L, 2L), (reader.GetInt64(0), reader.GetInt64(1)));
     }
 
     [Fact]

@@ -193,6 +193,37 @@ public abstract class VectorStoreConformanceTests
     }
 
     [StoreFact]
+    public async Task Auto_label_filter_returns_only_records_of_that_label_at_or_above_the_confidence_also_after_a_reopen()
+    {
+        var (store, index, records) = await SeededAsync(600);
+        // Every other item gets an auto-label: one of three, with confidences 0.05 to 0.95 in steps of 0.1.
+        var labelled = records
+            .Select(r => int.Parse(r.ItemId["item-".Length..], System.Globalization.CultureInfo.InvariantCulture) is var n && n % 2 == 0
+                ? r with { AutoLabel = new MS2GAN.Storage.AutoLabel($"a{n % 3}", 0.05 + (n / 2 % 10 / 10.0)) }
+                : r)
+            .ToList();
+        await store.UpsertAsync(index, labelled);
+        await WaitUntilSearchableAsync(store, index);
+        var random = new Random(16);
+        var query = new VectorQuery(
+            VectorCorpus.RandomVector(random, SpecificDim), VectorCorpus.RandomVector(random, SharedDim),
+            0.5, 0.5, VectorModalities.Any, 40, AutoLabel: "a1", MinAutoLabelConfidence: 0.6);
+        var matching = labelled.Where(r => r.AutoLabel is { Label: "a1", Confidence: >= 0.6 }).ToList();
+        Assert.True(matching.Count > query.K);
+
+        for (var pass = 0; pass < 2; pass++)
+        {
+            var current = pass == 0 ? store : await ReopenStoreAsync(store);
+            await WaitUntilSearchableAsync(current, index);
+            var actual = await current.SearchAsync(index, query);
+
+            Assert.Equal(query.K, actual.Count);
+            Assert.All(actual, h => Assert.True(h.AutoLabel is { Label: "a1" } a && a.Confidence >= 0.6 - 1e-6, $"{h.ItemId}: {h.AutoLabel}"));
+            AssertRanking(VectorCorpus.BruteForce(matching, query with { AutoLabel = null, MinAutoLabelConfidence = 0 }), actual, query.K);
+        }
+    }
+
+    [StoreFact]
     public async Task Excluded_item_is_never_returned()
     {
         var (store, index, records) = await SeededAsync(50);

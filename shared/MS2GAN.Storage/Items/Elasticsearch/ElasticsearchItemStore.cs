@@ -333,6 +333,31 @@ public sealed class ElasticsearchItemStore : IItemStore
     }
 
     /// <inheritdoc />
+    public async Task<int> SetAutoLabelsAsync(
+        IReadOnlyCollection<string> ids, IReadOnlyDictionary<string, AutoLabel> autoLabels, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(ids);
+        ArgumentNullException.ThrowIfNull(autoLabels);
+        cancellationToken.ThrowIfCancellationRequested();
+        foreach (var id in ids)
+        {
+            ArgumentNullException.ThrowIfNull(id, nameof(ids));
+        }
+
+        var distinct = ids.Where(ItemIds.IsValid).Distinct(StringComparer.Ordinal).ToList();
+        if (distinct.Count == 0)
+        {
+            return 0;
+        }
+
+        await EnsureIndexAsync(cancellationToken).ConfigureAwait(false);
+        var statuses = await WriteAsync(
+            [.. distinct.Select(id => new BulkOperation(id, AutoLabelChange(autoLabels.GetValueOrDefault(id)).ToJsonString()) { Action = "update" })],
+            cancellationToken).ConfigureAwait(false);
+        return distinct.Count(id => statuses.TryGetValue(id, out var status) && status is >= 200 and < 300);
+    }
+
+    /// <inheritdoc />
     public async Task<bool> MarkFailedAsync(string id, string reason, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(id);
@@ -344,7 +369,10 @@ public sealed class ElasticsearchItemStore : IItemStore
         }
 
         await EnsureIndexAsync(cancellationToken).ConfigureAwait(false);
-        return await UpdateAsync(id, Change(ItemState.Failed, reason, modelVersion: null), cancellationToken).ConfigureAwait(false) is not null;
+        // A failed item is no longer indexed: no model's auto-label stands for it.
+        var change = Change(ItemState.Failed, reason, modelVersion: null);
+        change["doc"]!["auto_label"] = null;
+        return await UpdateAsync(id, change, cancellationToken).ConfigureAwait(false) is not null;
     }
 
     /// <inheritdoc />
@@ -461,6 +489,14 @@ public sealed class ElasticsearchItemStore : IItemStore
 
         return hits;
     }
+
+    private static JsonObject AutoLabelChange(AutoLabel? autoLabel) => new()
+    {
+        ["doc"] = new JsonObject
+        {
+            ["auto_label"] = autoLabel is null ? null : new JsonObject { ["label"] = autoLabel.Label, ["confidence"] = autoLabel.Confidence },
+        },
+    };
 
     private JsonObject Change(ItemState state, string? failureReason, string? modelVersion) => new()
     {

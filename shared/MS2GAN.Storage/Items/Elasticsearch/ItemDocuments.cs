@@ -46,6 +46,7 @@ internal static class ItemDocuments
             writer.WriteString("state", ItemStateNames.Name(ItemState.Ingested));
             writer.WriteNull("failure_reason");
             writer.WriteNull("model_version");
+            writer.WriteNull("auto_label");
             writer.WriteString("created_at", Time(createdAt));
             writer.WriteString("updated_at", Time(updatedAt));
             writer.WriteEndObject();
@@ -77,6 +78,7 @@ internal static class ItemDocuments
         State = ItemStateNames.Parse(Text(source, "state") ?? throw new InvalidDataException($"Item '{id}' has no state in Elasticsearch.")),
         FailureReason = Text(source, "failure_reason"),
         ModelVersion = Text(source, "model_version"),
+        AutoLabel = Vectors.Elasticsearch.ElasticsearchDocuments.ReadAutoLabel(source),
         CreatedAt = ParseTime(Text(source, "created_at"), id),
         UpdatedAt = ParseTime(Text(source, "updated_at"), id),
     };

@@ -31,6 +31,8 @@ internal static class ElasticsearchDocuments
             throw new ArgumentException($"Item '{record.ItemId}': labels must not be null.");
         }
 
+        VectorRecordValidation.ValidateAutoLabel(record.AutoLabel, record.ItemId);
+
         using var buffer = new MemoryStream();
         using (var writer = new Utf8JsonWriter(buffer))
         {
@@ -51,6 +53,14 @@ internal static class ElasticsearchDocuments
             }
 
             writer.WriteEndObject();
+            if (record.AutoLabel is { } autoLabel)
+            {
+                writer.WriteStartObject("auto_label");
+                writer.WriteString("label", autoLabel.Label);
+                writer.WriteNumber("confidence", autoLabel.Confidence);
+                writer.WriteEndObject();
+            }
+
             WriteVector(writer, "specific", specific);
             WriteVector(writer, "shared", shared);
             writer.WriteEndObject();
@@ -58,6 +68,12 @@ internal static class ElasticsearchDocuments
 
         return new BulkOperation(Id(record.ItemId, record.Modality), Encoding.UTF8.GetString(buffer.ToArray()));
     }
+
+    /// <summary>The auto-label of a document's <c>_source</c>, null when it has none.</summary>
+    public static AutoLabel? ReadAutoLabel(System.Text.Json.Nodes.JsonNode? source) =>
+        source?["auto_label"] is System.Text.Json.Nodes.JsonObject autoLabel && autoLabel["label"] is { } label
+            ? new AutoLabel(label.GetValue<string>(), autoLabel["confidence"]?.GetValue<double>() ?? 0)
+            : null;
 
     public static void WriteVector(Utf8JsonWriter writer, string name, float[] vector)
     {

@@ -11,7 +11,7 @@ namespace MS2GAN.Storage.Vectors.Elasticsearch;
 /// <summary>
 /// The vector store on Elasticsearch: one Elasticsearch index per vector index (<c>{IndexPrefix}{name}</c>), holding
 /// one document per record with id <c>{itemId}:{modality}</c> and fields <c>item_id</c>, <c>modality</c>,
-/// <c>labels</c> (keyword), <c>metadata</c> (flattened) and the L2-normalised <c>specific</c> and <c>shared</c> vectors
+/// <c>labels</c> (keyword), <c>metadata</c> (flattened), <c>auto_label</c> (label keyword, confidence float) and the L2-normalised <c>specific</c> and <c>shared</c> vectors
 /// (dense_vector, dot_product similarity, <see cref="ElasticsearchVectorStoreOptions.IndexOptionsType"/>).
 /// The index template (infra/elasticsearch) is applied once per instance before the first index is created, or at
 /// start-up through <see cref="EnsureTemplateAsync"/>; applying it again is harmless.

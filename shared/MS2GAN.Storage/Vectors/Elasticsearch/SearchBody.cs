@@ -25,7 +25,7 @@ namespace MS2GAN.Storage.Vectors.Elasticsearch;
 internal static class SearchBody
 {
     /// <summary>Fields returned with each hit; the vectors stay on the server.</summary>
-    public static readonly string[] SourceFields = ["item_id", "modality", "labels", "metadata"];
+    public static readonly string[] SourceFields = ["item_id", "modality", "labels", "metadata", "auto_label"];
 
     public static JsonObject Build(
         VectorQuery query, float[] specific, float[] shared, ElasticsearchSearchMode mode, int numCandidates, out double offset)
@@ -84,7 +84,7 @@ internal static class SearchBody
         };
     }
 
-    /// <summary>Target modality, labels any-of, metadata exact and the excluded item, as one bool query; null when none.</summary>
+    /// <summary>Target modality, labels any-of, metadata exact, the auto-label and its confidence, and the excluded item, as one bool query; null when none.</summary>
     public static JsonObject? Filter(VectorQuery query)
     {
         var filters = new JsonArray();
@@ -101,6 +101,15 @@ internal static class SearchBody
         foreach (var (key, value) in query.Metadata ?? new Dictionary<string, string>())
         {
             filters.Add(Term($"metadata.{key}", value));
+        }
+
+        if (query.AutoLabel is not null)
+        {
+            filters.Add(Term("auto_label.label", query.AutoLabel));
+            if (query.MinAutoLabelConfidence > 0)
+            {
+                filters.Add(new JsonObject { ["range"] = new JsonObject { ["auto_label.confidence"] = new JsonObject { ["gte"] = query.MinAutoLabelConfidence } } });
+            }
         }
 
         var mustNot = new JsonArray();

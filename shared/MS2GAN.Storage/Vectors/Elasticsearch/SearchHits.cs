@@ -27,7 +27,8 @@ internal static class SearchHits
                 ? fields.ToDictionary(f => f.Key, f => f.Value!.GetValue<string>(), StringComparer.Ordinal)
                 : new Dictionary<string, string>(StringComparer.Ordinal);
             result.Add(new VectorHit(
-                source["item_id"]!.GetValue<string>(), source["modality"]!.GetValue<string>(), score - offset, labels, metadata));
+                source["item_id"]!.GetValue<string>(), source["modality"]!.GetValue<string>(), score - offset, labels, metadata,
+                ElasticsearchDocuments.ReadAutoLabel(source)));
         }
 
         return result;

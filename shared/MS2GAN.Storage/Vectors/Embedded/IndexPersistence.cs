@@ -25,9 +25,13 @@ internal sealed class IndexPersistence : IDisposable
     private const byte OpPut = 6;
     private const byte OpFree = 7;
 
+    // A put whose records end with their auto-label (OpPut's records, written before auto-labels, have none).
+    private const byte OpPutWithAutoLabels = 8;
+
     /// <summary>Rows read from the table under one hold of its lock while a snapshot is written.</summary>
     private const int SnapshotChunk = 4096;
-    private const int SnapshotVersion = 1;
+    // Version 2 records end with their auto-label; version 1 snapshots are still read.
+    private const int SnapshotVersion = 2;
 
     private readonly string _name;
     private readonly string _directory;
@@ -194,19 +198,19 @@ internal sealed class IndexPersistence : IDisposable
                 var count = reader.ReadInt32();
                 for (var i = 0; i < count; i++)
                 {
-                    table.Upsert(ReadRecord(reader), seq);
+                    table.Upsert(ReadRecord(reader, withAutoLabel: false), seq);
                 }
 
                 break;
             case OpDelete:
                 table.Delete(reader.ReadString());
                 break;
-            case OpPut:
+            case OpPut or OpPutWithAutoLabels:
                 var puts = reader.ReadInt32();
                 for (var i = 0; i < puts; i++)
                 {
                     var slot = reader.ReadInt32();
-                    table.Put(ReadRecord(reader), seq, slot);
+                    table.Put(ReadRecord(reader, withAutoLabel: op == OpPutWithAutoLabels), seq, slot);
                 }
 
                 break;
@@ -229,11 +233,12 @@ internal sealed class IndexPersistence : IDisposable
     private long LoadSnapshot(string path, SlotTable table)
     {
         long lastSeq;
+        int version;
         using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16);
         var header = FrameIO.TryRead(stream) ?? throw Corrupt(path);
         using (var reader = new BinaryReader(new MemoryStream(header), Encoding.UTF8))
         {
-            if (reader.ReadByte() != OpSnapshotHeader || reader.ReadInt32() != SnapshotVersion
+            if (reader.ReadByte() != OpSnapshotHeader || (version = reader.ReadInt32()) is < 1 or > SnapshotVersion
                 || reader.ReadInt32() != _dimS || reader.ReadInt32() != _dimC)
             {
                 throw Corrupt(path);
@@ -266,7 +271,7 @@ internal sealed class IndexPersistence : IDisposable
 
             var slot = reader.ReadInt32();
             var seq = reader.ReadInt64();
-            table.Put(ReadRecord(reader), seq, slot);
+            table.Put(ReadRecord(reader, withAutoLabel: version >= 2), seq, slot);
             records++;
         }
 
@@ -362,7 +367,7 @@ internal sealed class IndexPersistence : IDisposable
         // heap, which forced full collections.
         using var buffer = new MemoryStream(16 + (records.Length * (68 + (sizeof(float) * (_dimS + _dimC)))));
         using var writer = new BinaryWriter(buffer, Encoding.UTF8);
-        writer.Write(OpPut);
+        writer.Write(OpPutWithAutoLabels);
         writer.Write(seq);
         writer.Write(records.Length);
         for (var i = 0; i < records.Length; i++)
@@ -409,9 +414,16 @@ internal sealed class IndexPersistence : IDisposable
             writer.Write(key);
             writer.Write(value);
         }
+
+        writer.Write(record.AutoLabel is not null);
+        if (record.AutoLabel is { } autoLabel)
+        {
+            writer.Write(autoLabel.Label);
+            writer.Write(autoLabel.Confidence);
+        }
     }
 
-    private PreparedRecord ReadRecord(BinaryReader reader)
+    private PreparedRecord ReadRecord(BinaryReader reader, bool withAutoLabel)
     {
         var itemId = reader.ReadString();
         var modality = reader.ReadByte();
@@ -438,6 +450,7 @@ internal sealed class IndexPersistence : IDisposable
             metadata = dictionary;
         }
 
-        return new PreparedRecord(itemId, modality, s, c, labels, metadata);
+        var autoLabel = withAutoLabel && reader.ReadBoolean() ? new AutoLabel(reader.ReadString(), reader.ReadDouble()) : null;
+        return new PreparedRecord(itemId, modality, s, c, labels, metadata, autoLabel);
     }
 }

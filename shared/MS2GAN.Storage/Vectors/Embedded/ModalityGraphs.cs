@@ -97,6 +97,18 @@ internal sealed class ModalityGraphs : IDisposable
         return new ModalityGraphs(name, directory, logger, graphs, rebuilt);
     }
 
+    /// <summary>How many live slots (<paramref name="modalities"/> non-zero) their modality's graph does not hold.</summary>
+    public int Absent(byte[] modalities, int slotCount)
+    {
+        var absent = 0;
+        for (var slot = 0; slot < slotCount; slot++)
+        {
+            absent += modalities[slot] != 0 && !_graphs[modalities[slot] - 1].Contains(slot) ? 1 : 0;
+        }
+
+        return absent;
+    }
+
     /// <summary>Changes the ef both graphs search with from now on.</summary>
     public void SetExpansionSearch(int ef)
     {

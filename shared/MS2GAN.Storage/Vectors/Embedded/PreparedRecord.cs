@@ -3,7 +3,7 @@ namespace MS2GAN.Storage.Vectors.Embedded;
 /// <summary>A validated record as the index stores it: modality as its code, vectors L2-normalised copies.</summary>
 internal sealed record PreparedRecord(
     string ItemId, byte Modality, float[] Specific, float[] Shared, string[] Labels,
-    IReadOnlyDictionary<string, string> Metadata)
+    IReadOnlyDictionary<string, string> Metadata, AutoLabel? AutoLabel = null)
 {
     /// <summary>Checks <paramref name="record"/> against the index's dimensions and prepares it; throws <see cref="ArgumentException"/> naming the item.</summary>
     public static PreparedRecord From(VectorRecord record, int specificDim, int sharedDim)
@@ -31,6 +31,7 @@ internal sealed record PreparedRecord(
         IReadOnlyDictionary<string, string> metadata = record.Metadata is { Count: > 0 }
             ? new Dictionary<string, string>(record.Metadata, StringComparer.Ordinal)
             : SlotTable.EmptyMetadata;
-        return new PreparedRecord(record.ItemId, modality, s, c, labels, metadata);
+        VectorRecordValidation.ValidateAutoLabel(record.AutoLabel, record.ItemId);
+        return new PreparedRecord(record.ItemId, modality, s, c, labels, metadata, record.AutoLabel);
     }
 }

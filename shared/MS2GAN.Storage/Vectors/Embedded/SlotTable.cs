@@ -17,6 +17,7 @@ internal sealed class SlotTable
     private byte[] _modalities = [];
     private string[][] _labels = [];
     private IReadOnlyDictionary<string, string>[] _metadata = [];
+    private AutoLabel?[] _autoLabels = [];
     private long[] _seqs = [];
     private readonly Dictionary<string, HashSet<int>> _labelSlots = new(StringComparer.Ordinal);
     private readonly int[] _liveByModality = new int[3];
@@ -64,7 +65,7 @@ internal sealed class SlotTable
 
     /// <summary>Whether <paramref name="slot"/> is live and passes <paramref name="filter"/>.</summary>
     public bool Matches(int slot, SlotFilter filter) =>
-        _modalities[slot] != 0 && filter.Matches(_itemIds[slot]!, _modalities[slot], _labels[slot], _metadata[slot]);
+        _modalities[slot] != 0 && filter.Matches(_itemIds[slot]!, _modalities[slot], _labels[slot], _metadata[slot], _autoLabels[slot]);
 
     /// <summary>
     /// The slot each record of a batch goes to: the one its (ItemId, modality) has, else the lowest free slots, then new
@@ -146,6 +147,7 @@ internal sealed class SlotTable
         _modalities[slot] = record.Modality;
         _labels[slot] = record.Labels;
         _metadata[slot] = record.Metadata;
+        _autoLabels[slot] = record.AutoLabel;
         _seqs[slot] = seq;
     }
 
@@ -195,7 +197,7 @@ internal sealed class SlotTable
             if (_modalities[slot] != 0)
             {
                 into.Add((slot, _seqs[slot], new PreparedRecord(
-                    _itemIds[slot]!, _modalities[slot], Specific(slot).ToArray(), Shared(slot).ToArray(), _labels[slot], _metadata[slot])));
+                    _itemIds[slot]!, _modalities[slot], Specific(slot).ToArray(), Shared(slot).ToArray(), _labels[slot], _metadata[slot], _autoLabels[slot])));
             }
         }
     }
@@ -228,6 +230,7 @@ internal sealed class SlotTable
         Array.Resize(ref _modalities, capacity);
         Array.Resize(ref _labels, capacity);
         Array.Resize(ref _metadata, capacity);
+        Array.Resize(ref _autoLabels, capacity);
         Array.Resize(ref _seqs, capacity);
     }
 
@@ -255,7 +258,7 @@ internal sealed class SlotTable
             var slot = ranked[i].Slot;
             hits.Add(new VectorHit(
                 _itemIds[slot]!, VectorRecordValidation.ModalityName(_modalities[slot]), ranked[i].Score,
-                Array.AsReadOnly(_labels[slot]), _metadata[slot]));
+                Array.AsReadOnly(_labels[slot]), _metadata[slot], _autoLabels[slot]));
         }
 
         return hits;
@@ -331,6 +334,7 @@ internal sealed class SlotTable
         _modalities[slot] = 0;
         _labels[slot] = [];
         _metadata[slot] = NoMetadata;
+        _autoLabels[slot] = null;
         _seqs[slot] = 0;
     }
 }

@@ -256,7 +256,9 @@ internal sealed class VectorIndex : IDisposable
         try
         {
             ThrowIfDisposed();
-            return _graphs is null ? null : new GraphStats(_graphs.RebuiltOnOpen, _graphs.IsCaughtUp, _graphs.MemoryBytes, _graphs.ExpansionSearch);
+            return _graphs is null ? null : new GraphStats(
+                _graphs.RebuiltOnOpen, _graphs.IsCaughtUp, _graphs.MemoryBytes, _graphs.ExpansionSearch,
+                _graphs.Absent(_table.Modalities, _table.SlotCount));
         }
         finally
         {

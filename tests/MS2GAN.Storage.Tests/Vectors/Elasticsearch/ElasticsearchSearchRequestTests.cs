@@ -56,6 +56,26 @@ public sealed class ElasticsearchSearchRequestTests
     }
 
     [Fact]
+    public async Task An_auto_label_filter_is_a_term_on_its_label_and_a_range_on_its_confidence_and_hits_carry_the_auto_label()
+    {
+        var answer = JsonNode.Parse(ElasticsearchAnswers.Search(("b", "text", 1.75, ["l1"])))!;
+        answer["hits"]!["hits"]![0]!["_source"]!["auto_label"] = new JsonObject { ["label"] = "cat", ["confidence"] = 0.875 };
+        using var es = new ScriptedElasticsearch()
+            .On("GET", $"/{Physical}/_mapping", 200, ElasticsearchAnswers.Mapping(Physical, 2, 2))
+            .On("POST", $"/{Physical}/_search", 200, answer.ToJsonString());
+
+        var hits = await es.Store(new ElasticsearchVectorStoreOptions { Mode = ElasticsearchSearchMode.Exact }).SearchAsync(
+            "v1", new VectorQuery([1, 0], [1, 0], 0.5, 0.5, VectorModalities.Any, 2, AutoLabel: "cat", MinAutoLabelConfidence: 0.8));
+
+        var body = Assert.Single(es.To("POST", $"/{Physical}/_search")).Json;
+        var clauses = body["query"]!["script_score"]!["query"]!["bool"]!["filter"]!.AsArray();
+        Assert.Equal("cat", clauses[0]!["term"]!["auto_label.label"]!.GetValue<string>());
+        Assert.Equal(0.8, clauses[1]!["range"]!["auto_label.confidence"]!["gte"]!.GetValue<double>());
+        Assert.Contains("auto_label", body["_source"]!.AsArray().Select(f => f!.GetValue<string>()));
+        Assert.Equal(new MS2GAN.Storage.AutoLabel("cat", 0.875), Assert.Single(hits).AutoLabel);
+    }
+
+    [Fact]
     public async Task A_zero_weight_drops_its_knn_query_and_its_script_term()
     {
         using var es = Scripted(ElasticsearchSearchMode.Knn, out var store);
