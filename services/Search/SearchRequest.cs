@@ -25,8 +25,12 @@ public sealed record SearchRequest
 /// <summary>The query of a search.</summary>
 public sealed record SearchQuery(string? Text, string? Image, string? ItemId, float[]? Features, string? Modality);
 
-/// <summary>Filters: any of the labels, and exact metadata matches.</summary>
-public sealed record SearchFilter(IReadOnlyList<string>? Labels, IReadOnlyDictionary<string, string>? Metadata);
+/// <summary>
+/// Filters: any of the labels, exact metadata matches, and the auto-label (the label the active model predicted for an item
+/// ingested without labels) at or above a minimum confidence (0 to 1; needs autoLabel).
+/// </summary>
+public sealed record SearchFilter(
+    IReadOnlyList<string>? Labels, IReadOnlyDictionary<string, string>? Metadata, string? AutoLabel = null, double? MinConfidence = null);
 
 /// <summary>Query-time weights.</summary>
 public sealed record SearchWeights(double Specific, double Shared);

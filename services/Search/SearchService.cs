@@ -42,6 +42,16 @@ public sealed class SearchService(
         {
             throw new SearchRequestException("target", $"target must be image, text or any (got {request.Target})");
         }
+        var filter = request.Filter;
+        if (filter?.MinConfidence is { } minConfidence && (filter.AutoLabel is null || !(minConfidence is >= 0 and <= 1)))
+        {
+            throw new SearchRequestException("filter.minConfidence",
+                filter.AutoLabel is null ? "filter.minConfidence needs filter.autoLabel (the predicted label it applies to)" : $"filter.minConfidence must be between 0 and 1 (got {minConfidence})");
+        }
+        if (filter?.AutoLabel is { } autoLabel && string.IsNullOrWhiteSpace(autoLabel))
+        {
+            throw new SearchRequestException("filter.autoLabel", "filter.autoLabel is empty: give the predicted label to filter on");
+        }
         var (index, active) = await ServingIndexAsync(cancellationToken);
         var defaults = active.Model.Manifest.DefaultWeights;
         var weights = request.Weights ?? new SearchWeights(defaults.Specific, defaults.Shared);
@@ -55,8 +65,8 @@ public sealed class SearchService(
         var encoded = active.Model.Encode(modality, new FeatureMatrix(features, 1, features.Length));
         var hits = await vectors.SearchAsync(index.Name, new VectorQuery(
             encoded.Specific.Values, encoded.Shared.Values, weights.Specific, weights.Shared, request.Target, request.K, request.Offset,
-            request.Filter?.Labels, request.Filter?.Metadata, exclude), cancellationToken);
-        return new SearchResponse(active.Version, hits.Select(h => new SearchHit(h.ItemId, h.Modality, h.Score, h.Labels, h.Metadata)).ToList());
+            filter?.Labels, filter?.Metadata, exclude, filter?.AutoLabel, filter?.MinConfidence ?? 0), cancellationToken);
+        return new SearchResponse(active.Version, hits.Select(h => new SearchHit(h.ItemId, h.Modality, h.Score, h.Labels, h.Metadata, h.AutoLabel)).ToList());
     }
 
     // The physical index behind the alias and the version that wrote it; the query is searched there, not through the

@@ -1,3 +1,4 @@
+using MS2GAN.Storage;
 using MS2GAN.Storage.Items;
 
 namespace MS2GAN.Pipeline;
@@ -14,6 +15,7 @@ namespace MS2GAN.Pipeline;
 /// <param name="State">"ingested" (waiting for the encoder), "indexed" or "failed".</param>
 /// <param name="FailureReason">Why indexing failed, when the state is "failed".</param>
 /// <param name="ModelVersion">The model version it was indexed with, when indexed.</param>
+/// <param name="AutoLabel">The label the active model predicts for it, with its confidence, when it was ingested without labels.</param>
 /// <param name="HasImage">It carries an image.</param>
 /// <param name="ImageContentType">The content type of its image; null when it has none.</param>
 /// <param name="HasText">It carries text.</param>
@@ -29,6 +31,7 @@ public sealed record ItemView(
     string State,
     string? FailureReason,
     string? ModelVersion,
+    AutoLabel? AutoLabel,
     bool HasImage,
     string? ImageContentType,
     bool HasText,
@@ -49,6 +52,7 @@ public sealed record ItemView(
             ItemStateNames.Name(item.State),
             item.FailureReason,
             item.ModelVersion,
+            item.AutoLabel,
             HasImage: item.ImageMediaRef is not null,
             ImageContentType: item.ImageMediaRef is null ? null : item.ImageContentType ?? "application/octet-stream",
             HasText: item.Text is not null,

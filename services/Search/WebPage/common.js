@@ -122,7 +122,7 @@ function itemLink(id, ...children) {
   return element("a", { href: `#item/${encodeURIComponent(id)}` }, ...children);
 }
 
-// One card per hit: the image or the text, score, modality, labels and id, best first.
+// One card per hit: the image or the text, score, modality, labels (an auto-label with a question mark) and id, best first.
 function renderHits(container, hits) {
   container.replaceChildren();
   for (const hit of hits) {
@@ -137,7 +137,11 @@ function renderHits(container, hits) {
       element("div", { class: "facts" },
         element("span", { class: "score", title: "similarity" }, hit.score.toFixed(4)),
         element("span", { class: "modality" }, hit.modality)),
-      element("div", { class: "labels" }, ...hit.labels.map(label => element("span", { class: "label" }, label))),
+      element("div", { class: "labels" }, ...hit.labels.map(label => element("span", { class: "label" }, label)),
+        ...(hit.autoLabel
+          ? [element("span", { class: "label auto", title: `auto-label, ${Math.round(hit.autoLabel.confidence * 100)}% confident` },
+            `${hit.autoLabel.label}?`)]
+          : [])),
       itemLink(hit.id, element("code", { class: "id" }, hit.id)));
     container.append(card);
     const load = hit.modality === "image" ? loadImage(media, hit.id) : loadText(media, hit.id);

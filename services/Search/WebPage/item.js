@@ -1,4 +1,4 @@
-// The item view (#item/ID): its media, labels, metadata, state and model version, and "more like this" (a search by
+// The item view (#item/ID): its media, labels (and the model's auto-label when it has none), metadata, state and model version, and "more like this" (a search by
 // its id, which leaves the item itself out).
 "use strict";
 
@@ -33,6 +33,9 @@
     try {
       const item = await apiJson(`/v1/search/items/${encodeURIComponent(id)}`);
       fact("labels", item.labels.join(", ") || "none");
+      if (item.autoLabel) {
+        fact("auto-label", `${item.autoLabel.label} (${Math.round(item.autoLabel.confidence * 100)}% confident)`);
+      }
       for (const [name, value] of Object.entries(item.metadata)) {
         fact(name, value);
       }
