@@ -61,27 +61,17 @@ public static class AdminEndpoints
         {
             return Invalid("epochs", $"epochs must be between 1 and 10000 (got {request.Epochs})");
         }
-        if (request.Tolerance is { } tolerance && !(tolerance is >= 0 and <= 1))
-        {
-            return Invalid("tolerance", $"tolerance must be between 0 and 1 (got {tolerance})");
-        }
         if (request.Labels is { } labels && labels.Any(string.IsNullOrWhiteSpace))
         {
             return Invalid("labels", "labels must be non-empty strings");
         }
-        string? configJson = null;
-        if (request.Config is { } config && config.ValueKind != JsonValueKind.Null)
-        {
-            if (config.ValueKind != JsonValueKind.Object)
-            {
-                return Invalid("config", "config must be a JSON object of training configuration fields");
-            }
-            configJson = config.GetRawText();
-        }
+        var configJson = request.Config is { ValueKind: not JsonValueKind.Null } config ? config.GetRawText() : null;
         try
         {
-            // The trainer composes the same configuration when the command arrives; a request that cannot work is refused here.
+            // The trainer composes the same configuration and tolerance when the command arrives; a request that cannot
+            // work is refused here.
             RetrainOverrides.Apply(request.Configuration, configJson, request.Epochs);
+            RetrainOverrides.Tolerance(request.Tolerance, options.Value.Tolerance);
         }
         catch (LifecycleRejection ex)
         {

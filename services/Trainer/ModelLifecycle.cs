@@ -117,11 +117,7 @@ public sealed class ModelLifecycle(
         // built-in backbones' space, where the encoder has been caching the items' features.
         var current = catalog.ActiveOrNone;
         var config = RetrainOverrides.Apply(command.Configuration, command.ConfigJson, command.Epochs);
-        var tolerance = command.Tolerance ?? options.Value.Tolerance;
-        if (!(tolerance is >= 0 and <= 1))
-        {
-            throw new LifecycleRejection($"invalid overrides: tolerance must be between 0 and 1 (got {tolerance})", "tolerance");
-        }
+        var tolerance = RetrainOverrides.Tolerance(command.Tolerance, options.Value.Tolerance);
         var space = current?.Model.Manifest.FeatureSpace ?? BuiltInFeatures.Space;
         var data = await TrainingDataLoader.LoadAsync(items, space, command.Labels, options.Value, cancellationToken);
         var dataset = data.Gate;
@@ -157,8 +153,7 @@ public sealed class ModelLifecycle(
                          $"by more than the tolerance {tolerance:0.####}";
             var rejected = Entry(judged.Version, folder, null, command.RequestedBy, candidateMap, baselineMap) with { Stage = ModelStage.Rejected, Reason = reason };
             Register(rejected, folder);
-            await events.Publish(new ModelTrained(judged.Version, current.Version, rejected.HoldoutMap!.Value, rejected.BaselineMap,
-                dataset.Train.Count, dataset.Test.Count, Math.Round(Stopwatch.GetElapsedTime(started).TotalSeconds, 2), command.RequestId), cancellationToken);
+            await PublishTrainedAsync(rejected, current.Version, dataset, started, command.RequestId, cancellationToken);
             // Its folder goes; the registry keeps the entry, its figures and the reason.
             Directory.Delete(folder, recursive: true);
             return await RejectAsync("retrain", judged.Version, reason, command.RequestedBy, command.RequestId, cancellationToken);
@@ -177,11 +172,9 @@ public sealed class ModelLifecycle(
             manifest = await Task.Run(() => builder.Refit(data.All, judged, servedFolder, cancellation: cancellationToken), cancellationToken);
             gateFolder = folder;
         }
-        var seconds = Stopwatch.GetElapsedTime(started).TotalSeconds;
         var entry = Entry(manifest.Version, servedFolder, gateFolder, command.RequestedBy, candidateMap, baselineMap);
         Register(entry, servedFolder);
-        await events.Publish(new ModelTrained(manifest.Version, current?.Version, entry.HoldoutMap!.Value, entry.BaselineMap,
-            dataset.Train.Count, dataset.Test.Count, Math.Round(seconds, 2), command.RequestId), cancellationToken);
+        await PublishTrainedAsync(entry, current?.Version, dataset, started, command.RequestId, cancellationToken);
 
         var total = await CountItemsAsync(cancellationToken);
         var indexName = ServedModel.IndexNameFor(manifest.Version);
@@ -197,6 +190,12 @@ public sealed class ModelLifecycle(
         await reindexer.ResumeAsync(cancellationToken);
         return catalog.Registry.Read().Outcomes[^1];
     }
+
+    // ModelTrained for a registered candidate, passed or rejected: its figures, the split it was judged on, the time taken.
+    private Task PublishTrainedAsync(
+        RegisteredModel candidate, string? previous, FeatureDataset dataset, long started, Guid? requestId, CancellationToken cancellationToken) =>
+        events.Publish(new ModelTrained(candidate.Version, previous, candidate.HoldoutMap!.Value, candidate.BaselineMap,
+            dataset.Train.Count, dataset.Test.Count, Math.Round(Stopwatch.GetElapsedTime(started).TotalSeconds, 2), requestId), cancellationToken);
 
     // The active model's holdout mAP, the gate's bar. When the active model was refit on every item, the holdout included,
     // the model it was refit from (which never saw the holdout) is scored instead: both sides are judged on unseen items.

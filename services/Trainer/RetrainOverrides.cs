@@ -47,4 +47,14 @@ public static class RetrainOverrides
         }
         return config;
     }
+
+    /// <summary>The gate's tolerance for a retrain: <paramref name="given"/> with the command, else <paramref name="configured"/>.</summary>
+    /// <exception cref="LifecycleRejection">It is not between 0 and 1 (field <c>tolerance</c>).</exception>
+    public static double Tolerance(double? given, double configured)
+    {
+        var tolerance = given ?? configured;
+        return tolerance is >= 0 and <= 1
+            ? tolerance
+            : throw new LifecycleRejection($"invalid overrides: tolerance must be between 0 and 1 (got {tolerance})", "tolerance");
+    }
 }

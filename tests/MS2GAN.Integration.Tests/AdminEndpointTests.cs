@@ -22,7 +22,7 @@ public sealed class AdminEndpointTests(FeatureModelFixture model)
         }
         await AssertProblemAsync(host, "/v1/admin/retrain", new { epochs = 0 }, HttpStatusCode.BadRequest, "epochs", "epochs must be between 1 and 10000");
         await AssertProblemAsync(host, "/v1/admin/retrain", new { tolerance = 2 }, HttpStatusCode.BadRequest, "tolerance", "tolerance must be between 0 and 1");
-        await AssertProblemAsync(host, "/v1/admin/retrain", new { config = new[] { 1 } }, HttpStatusCode.BadRequest, "config", "config must be a JSON object");
+        await AssertProblemAsync(host, "/v1/admin/retrain", new { config = new[] { 1 } }, HttpStatusCode.BadRequest, "config", "must be a JSON object");
         await AssertProblemAsync(host, "/v1/admin/retrain", new { config = new { noSuchField = 1 } }, HttpStatusCode.BadRequest, "config",
             "unknown field noSuchField");
         await AssertProblemAsync(host, "/v1/admin/retrain", new { config = new { learningRate = -1 } }, HttpStatusCode.BadRequest, "config", "learningRate");

@@ -219,41 +219,40 @@ public sealed class SqliteItemStore : IItemStore, IDisposable
     /// <inheritdoc />
     public Task<int> MarkIndexedAsync(IReadOnlyCollection<string> ids, string modelVersion, CancellationToken cancellationToken = default)
     {
-        ArgumentNullException.ThrowIfNull(ids);
         ArgumentException.ThrowIfNullOrWhiteSpace(modelVersion);
-        cancellationToken.ThrowIfCancellationRequested();
-        if (ids.Count == 0)
-        {
-            return Task.FromResult(0);
-        }
-
-        using var connection = Open();
-        using var transaction = connection.BeginTransaction(deferred: false);
-        using var command = Command(connection, transaction, """
+        var now = _time.GetUtcNow().UtcTicks;
+        return UpdateEach(ids, """
             UPDATE items SET state = $state, model_version = $modelVersion, failure_reason = NULL, updated_at = $now
             WHERE id = $id;
-            """);
-        command.Parameters.AddWithValue("$state", ItemStateNames.Name(ItemState.Indexed));
-        command.Parameters.AddWithValue("$modelVersion", modelVersion);
-        command.Parameters.AddWithValue("$now", _time.GetUtcNow().UtcTicks);
-        var idParameter = command.Parameters.Add("$id", SqliteType.Text);
-        var marked = 0;
-        foreach (var id in ids)
-        {
-            ArgumentNullException.ThrowIfNull(id, nameof(ids));
-            idParameter.Value = id;
-            marked += command.ExecuteNonQuery();
-        }
-        transaction.Commit();
-        return Task.FromResult(marked);
+            """, (parameters, _) =>
+            {
+                parameters["$state"].Value = ItemStateNames.Name(ItemState.Indexed);
+                parameters["$modelVersion"].Value = modelVersion;
+                parameters["$now"].Value = now;
+            }, cancellationToken);
     }
 
     /// <inheritdoc />
     public Task<int> SetAutoLabelsAsync(
         IReadOnlyCollection<string> ids, IReadOnlyDictionary<string, AutoLabel> autoLabels, CancellationToken cancellationToken = default)
     {
-        ArgumentNullException.ThrowIfNull(ids);
         ArgumentNullException.ThrowIfNull(autoLabels);
+        return UpdateEach(ids, "UPDATE items SET auto_label = $label, auto_label_confidence = $confidence WHERE id = $id;", (parameters, id) =>
+        {
+            var autoLabel = autoLabels.GetValueOrDefault(id);
+            parameters["$label"].Value = autoLabel is null ? DBNull.Value : autoLabel.Label;
+            parameters["$confidence"].Value = autoLabel is null ? DBNull.Value : autoLabel.Confidence;
+        }, cancellationToken);
+    }
+
+    /// <summary>
+    /// Runs <paramref name="sql"/> once per id in one transaction, <paramref name="bind"/> setting its parameters (every
+    /// <c>$name</c> in it but <c>$id</c>); returns how many rows changed (an id given twice counts twice).
+    /// </summary>
+    private Task<int> UpdateEach(
+        IReadOnlyCollection<string> ids, string sql, Action<SqliteParameterCollection, string> bind, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(ids);
         cancellationToken.ThrowIfCancellationRequested();
         if (ids.Count == 0)
         {
@@ -262,20 +261,22 @@ public sealed class SqliteItemStore : IItemStore, IDisposable
 
         using var connection = Open();
         using var transaction = connection.BeginTransaction(deferred: false);
-        using var command = Command(connection, transaction, """
-            UPDATE items SET auto_label = $label, auto_label_confidence = $confidence WHERE id = $id;
-            """);
-        var idParameter = command.Parameters.Add("$id", SqliteType.Text);
-        var labelParameter = command.Parameters.Add("$label", SqliteType.Text);
-        var confidenceParameter = command.Parameters.Add("$confidence", SqliteType.Real);
+        using var command = Command(connection, transaction, sql);
+        foreach (System.Text.RegularExpressions.Match name in System.Text.RegularExpressions.Regex.Matches(sql, @"\$[a-zA-Z]+"))
+        {
+            if (!command.Parameters.Contains(name.Value))
+            {
+                // Untyped: each value binds as what it is (text, integer, real or null).
+                command.Parameters.AddWithValue(name.Value, DBNull.Value);
+            }
+        }
+
         var updated = 0;
         foreach (var id in ids)
         {
             ArgumentNullException.ThrowIfNull(id, nameof(ids));
-            var autoLabel = autoLabels.GetValueOrDefault(id);
-            idParameter.Value = id;
-            labelParameter.Value = autoLabel is null ? DBNull.Value : autoLabel.Label;
-            confidenceParameter.Value = autoLabel is null ? DBNull.Value : autoLabel.Confidence;
+            command.Parameters["$id"].Value = id;
+            bind(command.Parameters, id);
             updated += command.ExecuteNonQuery();
         }
         transaction.Commit();

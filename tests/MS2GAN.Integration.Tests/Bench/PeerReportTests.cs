@@ -150,7 +150,7 @@ public sealed class PeerReportTests
 
     private static (int Exit, string Output) Report(TempFolder run, params string[] options)
     {
-        var script = Path.Combine(RepositoryRoot(), "bench", "report.py");
+        var script = RepositoryFolder.File(Path.Combine("bench", "report.py"));
         var start = new ProcessStartInfo(PythonFactAttribute.Python, [script, run.Path, run.Combine("out"), .. options])
         {
             RedirectStandardOutput = true,
@@ -161,19 +161,6 @@ public sealed class PeerReportTests
         var stderr = process.StandardError.ReadToEndAsync();
         Assert.True(process.WaitForExit(60_000), "report.py did not finish within 60 s");
         return (process.ExitCode, stdout.Result + stderr.Result);
-    }
-
-    private static string RepositoryRoot()
-    {
-        for (var folder = new DirectoryInfo(AppContext.BaseDirectory); folder is not null; folder = folder.Parent)
-        {
-            if (File.Exists(Path.Combine(folder.FullName, "bench", "report.py")))
-            {
-                return folder.FullName;
-            }
-        }
-
-        throw new InvalidOperationException($"no bench/report.py above {AppContext.BaseDirectory}");
     }
 
     // Two seeds of the quality verb (joint and shared average per seed; i2t = avg + 0.03, t2i = avg - 0.03; specific 0.01 lower),

@@ -85,6 +85,39 @@ public sealed class SqliteItemStoreTests : ItemStoreConformanceTests, IDisposabl
     }
 
     [Fact]
+    public async Task A_version_1_file_is_migrated_in_place_and_keeps_its_items()
+    {
+        // The schema of version 1 as it was released, with one indexed item in it.
+        var path = Path.Combine(_folder.FullName, "v1.db");
+        using (var connection = new SqliteConnection($"Data Source={path};Pooling=False"))
+        {
+            connection.Open();
+            using var command = connection.CreateCommand();
+            command.CommandText = """
+                CREATE TABLE schema_version (version INTEGER NOT NULL PRIMARY KEY, applied_at INTEGER NOT NULL);
+                INSERT INTO schema_version VALUES (1, 0);
+                CREATE TABLE items (
+                    id TEXT NOT NULL PRIMARY KEY, labels TEXT NOT NULL, metadata TEXT NOT NULL, text TEXT NULL,
+                    image_media_ref TEXT NULL, image_content_type TEXT NULL, image_features BLOB NULL, text_features BLOB NULL,
+                    image_feature_space TEXT NULL, text_feature_space TEXT NULL, content_hash TEXT NOT NULL, state TEXT NOT NULL,
+                    failure_reason TEXT NULL, model_version TEXT NULL, created_at INTEGER NOT NULL, updated_at INTEGER NOT NULL);
+                CREATE INDEX ix_items_state_id ON items (state, id);
+                INSERT INTO items VALUES ('old', '["cat"]', '{}', 'a cat', NULL, NULL, NULL, NULL, NULL, NULL, 'h', 'indexed', NULL, 'v1', 5, 6);
+                """;
+            command.ExecuteNonQuery();
+        }
+
+        using var store = new SqliteItemStore(path);
+
+        var old = await store.GetAsync("old");
+        Assert.Equal(["cat"], old!.Labels);
+        Assert.Equal(("a cat", ItemState.Indexed, "v1"), (old.Text, old.State, old.ModelVersion));
+        Assert.Null(old.AutoLabel);
+        Assert.Equal(1, await store.SetAutoLabelsAsync(["old"], new Dictionary<string, MS2GAN.Storage.AutoLabel> { ["old"] = new("cat", 0.5) }));
+        Assert.Equal(new MS2GAN.Storage.AutoLabel("cat", 0.5), (await store.GetAsync("old"))!.AutoLabel);
+    }
+
+    [Fact]
     public void Refuses_a_file_with_a_newer_schema()
     {
         using (var connection = new SqliteConnection($"Data Source={DatabasePath};Pooling=False"))

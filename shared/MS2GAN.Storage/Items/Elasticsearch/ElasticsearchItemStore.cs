@@ -308,36 +308,25 @@ public sealed class ElasticsearchItemStore : IItemStore
     }
 
     /// <inheritdoc />
-    public async Task<int> MarkIndexedAsync(IReadOnlyCollection<string> ids, string modelVersion, CancellationToken cancellationToken = default)
+    public Task<int> MarkIndexedAsync(IReadOnlyCollection<string> ids, string modelVersion, CancellationToken cancellationToken = default)
     {
-        ArgumentNullException.ThrowIfNull(ids);
         ArgumentException.ThrowIfNullOrWhiteSpace(modelVersion);
-        cancellationToken.ThrowIfCancellationRequested();
-        foreach (var id in ids)
-        {
-            ArgumentNullException.ThrowIfNull(id, nameof(ids));
-        }
-
-        var distinct = ids.Where(ItemIds.IsValid).Distinct(StringComparer.Ordinal).ToList();
-        if (distinct.Count == 0)
-        {
-            return 0;
-        }
-
-        await EnsureIndexAsync(cancellationToken).ConfigureAwait(false);
         var change = Change(ItemState.Indexed, failureReason: null, modelVersion).ToJsonString();
-        var statuses = await WriteAsync([.. distinct.Select(id => new BulkOperation(id, change) { Action = "update" })], cancellationToken)
-            .ConfigureAwait(false);
-        // Like the SQLite store, an id given twice counts twice.
-        return ids.Count(id => statuses.TryGetValue(id, out var status) && status is >= 200 and < 300);
+        return UpdateEachAsync(ids, _ => change, cancellationToken);
     }
 
     /// <inheritdoc />
-    public async Task<int> SetAutoLabelsAsync(
+    public Task<int> SetAutoLabelsAsync(
         IReadOnlyCollection<string> ids, IReadOnlyDictionary<string, AutoLabel> autoLabels, CancellationToken cancellationToken = default)
     {
-        ArgumentNullException.ThrowIfNull(ids);
         ArgumentNullException.ThrowIfNull(autoLabels);
+        return UpdateEachAsync(ids, id => AutoLabelChange(autoLabels.GetValueOrDefault(id)).ToJsonString(), cancellationToken);
+    }
+
+    /// <summary>One bulk of partial updates, <paramref name="change"/> of each id; how many of <paramref name="ids"/> exist (an id given twice counts twice, as in SQLite).</summary>
+    private async Task<int> UpdateEachAsync(IReadOnlyCollection<string> ids, Func<string, string> change, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(ids);
         cancellationToken.ThrowIfCancellationRequested();
         foreach (var id in ids)
         {
@@ -351,10 +340,9 @@ public sealed class ElasticsearchItemStore : IItemStore
         }
 
         await EnsureIndexAsync(cancellationToken).ConfigureAwait(false);
-        var statuses = await WriteAsync(
-            [.. distinct.Select(id => new BulkOperation(id, AutoLabelChange(autoLabels.GetValueOrDefault(id)).ToJsonString()) { Action = "update" })],
-            cancellationToken).ConfigureAwait(false);
-        return distinct.Count(id => statuses.TryGetValue(id, out var status) && status is >= 200 and < 300);
+        var statuses = await WriteAsync([.. distinct.Select(id => new BulkOperation(id, change(id)) { Action = "update" })], cancellationToken)
+            .ConfigureAwait(false);
+        return ids.Count(id => statuses.TryGetValue(id, out var status) && status is >= 200 and < 300);
     }
 
     /// <inheritdoc />

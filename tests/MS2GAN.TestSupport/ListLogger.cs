@@ -1,9 +1,9 @@
 using Microsoft.Extensions.Logging;
 
-namespace MS2GAN.Features.Tests.Backbones;
+namespace MS2GAN.TestSupport;
 
 /// <summary>Keeps log entries (level and formatted message) so tests can check what was reported.</summary>
-internal sealed class ListLogger<T> : ILogger<T>
+public sealed class ListLogger<T> : ILogger<T>
 {
     private readonly List<(LogLevel Level, string Message)> _entries = [];
 
@@ -17,6 +17,9 @@ internal sealed class ListLogger<T> : ILogger<T>
             }
         }
     }
+
+    /// <summary>The formatted messages alone, in order.</summary>
+    public IReadOnlyList<string> Messages => [.. Entries.Select(e => e.Message)];
 
     public IDisposable? BeginScope<TState>(TState state) where TState : notnull => null;
 
