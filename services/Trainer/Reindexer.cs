@@ -58,11 +58,12 @@ public sealed class Reindexer(
             if (records.Count > 0)
             {
                 await vectors.UpsertAsync(state.IndexName, records, cancellationToken);
-                // The items' auto-labels become the new version's (none for an item it does not predict one for).
-                await items.SetAutoLabelsAsync(records.Select(record => record.ItemId).Distinct().ToList(), autoLabels, cancellationToken);
+                var written = records.Select(record => record.ItemId).ToHashSet();
+                // The items' auto-labels become the new version's (none for an item it does not predict one for); the
+                // reconciliation below writes those of items replaced meanwhile again.
+                await items.SetAutoLabelsAsync(written, autoLabels, cancellationToken);
                 await ReconcileAsync(target, state.IndexName, chosen, cancellationToken);
                 // Items no model had indexed yet (kept while none was active) are this version's from now on.
-                var written = records.Select(record => record.ItemId).ToHashSet();
                 var waiting = chosen.Where(item => item.State == ItemState.Ingested && written.Contains(item.Id)).Select(item => item.Id).ToList();
                 if (waiting.Count > 0)
                 {
@@ -148,11 +149,13 @@ public sealed class Reindexer(
                 await vectors.DeleteItemAsync(indexName, id, cancellationToken);
             }
             var replaced = (await items.GetManyAsync(changed, cancellationToken)).ToList();
-            var (records, _) = await EncodeAsync(target, replaced, cancellationToken);
+            var (records, autoLabels) = await EncodeAsync(target, replaced, cancellationToken);
             if (records.Count > 0)
             {
                 await vectors.UpsertAsync(indexName, records, cancellationToken);
             }
+            // The page's labels were predicted from the content these items no longer have.
+            await items.SetAutoLabelsAsync(changed, autoLabels, cancellationToken);
         }
     }
 

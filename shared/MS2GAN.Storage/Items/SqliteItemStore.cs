@@ -224,11 +224,11 @@ public sealed class SqliteItemStore : IItemStore, IDisposable
         return UpdateEach(ids, """
             UPDATE items SET state = $state, model_version = $modelVersion, failure_reason = NULL, updated_at = $now
             WHERE id = $id;
-            """, (parameters, _) =>
+            """, (command, _) =>
             {
-                parameters["$state"].Value = ItemStateNames.Name(ItemState.Indexed);
-                parameters["$modelVersion"].Value = modelVersion;
-                parameters["$now"].Value = now;
+                command.Parameters.AddWithValue("$state", ItemStateNames.Name(ItemState.Indexed));
+                command.Parameters.AddWithValue("$modelVersion", modelVersion);
+                command.Parameters.AddWithValue("$now", now);
             }, cancellationToken);
     }
 
@@ -237,20 +237,20 @@ public sealed class SqliteItemStore : IItemStore, IDisposable
         IReadOnlyCollection<string> ids, IReadOnlyDictionary<string, AutoLabel> autoLabels, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(autoLabels);
-        return UpdateEach(ids, "UPDATE items SET auto_label = $label, auto_label_confidence = $confidence WHERE id = $id;", (parameters, id) =>
+        return UpdateEach(ids, "UPDATE items SET auto_label = $label, auto_label_confidence = $confidence WHERE id = $id;", (command, id) =>
         {
             var autoLabel = autoLabels.GetValueOrDefault(id);
-            parameters["$label"].Value = autoLabel is null ? DBNull.Value : autoLabel.Label;
-            parameters["$confidence"].Value = autoLabel is null ? DBNull.Value : autoLabel.Confidence;
+            command.Parameters.AddWithValue("$label", autoLabel is null ? DBNull.Value : autoLabel.Label);
+            command.Parameters.AddWithValue("$confidence", autoLabel is null ? DBNull.Value : autoLabel.Confidence);
         }, cancellationToken);
     }
 
     /// <summary>
-    /// Runs <paramref name="sql"/> once per id in one transaction, <paramref name="bind"/> setting its parameters (every
-    /// <c>$name</c> in it but <c>$id</c>); returns how many rows changed (an id given twice counts twice).
+    /// Runs <paramref name="sql"/> once per id in one transaction; before each run its parameters are cleared, <c>$id</c>
+    /// is set and <paramref name="bind"/> adds the others. Returns how many rows changed (an id given twice counts twice).
     /// </summary>
     private Task<int> UpdateEach(
-        IReadOnlyCollection<string> ids, string sql, Action<SqliteParameterCollection, string> bind, CancellationToken cancellationToken)
+        IReadOnlyCollection<string> ids, string sql, Action<SqliteCommand, string> bind, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(ids);
         cancellationToken.ThrowIfCancellationRequested();
@@ -262,21 +262,13 @@ public sealed class SqliteItemStore : IItemStore, IDisposable
         using var connection = Open();
         using var transaction = connection.BeginTransaction(deferred: false);
         using var command = Command(connection, transaction, sql);
-        foreach (System.Text.RegularExpressions.Match name in System.Text.RegularExpressions.Regex.Matches(sql, @"\$[a-zA-Z]+"))
-        {
-            if (!command.Parameters.Contains(name.Value))
-            {
-                // Untyped: each value binds as what it is (text, integer, real or null).
-                command.Parameters.AddWithValue(name.Value, DBNull.Value);
-            }
-        }
-
         var updated = 0;
         foreach (var id in ids)
         {
             ArgumentNullException.ThrowIfNull(id, nameof(ids));
-            command.Parameters["$id"].Value = id;
-            bind(command.Parameters, id);
+            command.Parameters.Clear();
+            command.Parameters.AddWithValue("$id", id);
+            bind(command, id);
             updated += command.ExecuteNonQuery();
         }
         transaction.Commit();
