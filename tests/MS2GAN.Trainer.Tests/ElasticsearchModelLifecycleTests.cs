@@ -1,4 +1,4 @@
-using MS2GAN.Storage.Tests.Vectors.Elasticsearch;
+
 using MS2GAN.Storage.Vectors;
 using MS2GAN.Storage.Vectors.Elasticsearch;
 

@@ -2,6 +2,7 @@ using MS2GAN.Storage.Elasticsearch;
 using MS2GAN.Storage.Items;
 using MS2GAN.Storage.Items.Elasticsearch;
 using MS2GAN.Storage.Tests.Vectors.Elasticsearch;
+
 using static MS2GAN.Storage.Tests.Items.Elasticsearch.ItemAnswers;
 
 namespace MS2GAN.Storage.Tests.Items.Elasticsearch;

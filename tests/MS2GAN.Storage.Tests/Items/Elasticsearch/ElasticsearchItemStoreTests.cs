@@ -2,7 +2,7 @@ using Elastic.Transport;
 using MS2GAN.Storage.Elasticsearch;
 using MS2GAN.Storage.Items;
 using MS2GAN.Storage.Items.Elasticsearch;
-using MS2GAN.Storage.Tests.Vectors.Elasticsearch;
+
 using MS2GAN.TestSupport;
 
 namespace MS2GAN.Storage.Tests.Items.Elasticsearch;

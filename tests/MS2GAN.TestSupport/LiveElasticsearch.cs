@@ -1,17 +1,17 @@
+using Xunit;
 using Elastic.Clients.Elasticsearch;
 using Elastic.Transport;
 using MS2GAN.Storage.Vectors;
 using MS2GAN.Storage.Vectors.Elasticsearch;
-using MS2GAN.TestSupport;
 using MS2GAN.Storage.Elasticsearch;
 
-namespace MS2GAN.Storage.Tests.Vectors.Elasticsearch;
+namespace MS2GAN.TestSupport;
 
 /// <summary>
 /// The server named by ELASTICSEARCH_URL (user:password in the URL become basic authentication). Each instance uses
 /// its own index prefix and template, and deletes what it created on dispose.
 /// </summary>
-internal sealed class LiveElasticsearch : IAsyncDisposable
+public sealed class LiveElasticsearch : IAsyncDisposable
 {
     public const string Variable = "ELASTICSEARCH_URL";
     public const string Why = "the Elasticsearch conformance suite runs against a live server (docker compose up -d elasticsearch)";

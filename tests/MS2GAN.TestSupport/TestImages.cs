@@ -2,11 +2,27 @@ using System.Buffers.Binary;
 using MS2GAN.Features.Demo;
 using SkiaSharp;
 
-namespace MS2GAN.Features.Tests.Backbones;
+namespace MS2GAN.TestSupport;
 
-/// <summary>Images for backbone tests: demo samples, re-encodings of them, and hand-made PNG headers.</summary>
-internal static class TestImages
+/// <summary>Images for the tests: small drawn PNGs, demo samples, re-encodings of them, and JPEGs with EXIF orientation.</summary>
+public static class TestImages
 {
+    /// <summary>A small real PNG: a coloured square on a background.</summary>
+    public static byte[] Png(int size = 16, SKColor? color = null)
+    {
+        using var bitmap = new SKBitmap(size, size);
+        using (var canvas = new SKCanvas(bitmap))
+        {
+            canvas.Clear(SKColors.White);
+            using var paint = new SKPaint { Color = color ?? SKColors.Red };
+            canvas.DrawRect(size / 4f, size / 4f, size / 2f, size / 2f, paint);
+        }
+        using var image = SKImage.FromBitmap(bitmap);
+        using var data = image.Encode(SKEncodedImageFormat.Png, 100);
+        return data.ToArray();
+    }
+
+    /// <summary>The PNG of one demo sample.</summary>
     public static byte[] DemoPng(int classIndex = 0, int index = 0, int seed = 1) =>
         DemoDataGenerator.CreateSample(classIndex, index, seed).Png;
 
