@@ -35,8 +35,11 @@ public sealed record Ms2GanConfig
     /// <summary>Weight of label prediction (cross-entropy on S and C).</summary>
     public double LabelWeight { get; init; } = 2.0;
 
-    /// <summary>Weight of the inter-modal (image-text) label-similarity loss.</summary>
-    public double InterWeight { get; init; } = 2.0;
+    /// <summary>
+    /// Weight of the inter-modal (image-text) label-similarity loss on the specific and on the shared features, each on its
+    /// own. 0 by default: trained that way each becomes a complete retriever and the two are redundant (see JointWeight).
+    /// </summary>
+    public double InterWeight { get; init; }
 
     /// <summary>Weight of the intra-modal (image-image, text-text) label-similarity loss.</summary>
     public double IntraWeight { get; init; } = 0.5;
@@ -49,6 +52,12 @@ public sealed record Ms2GanConfig
 
     /// <summary>Weight of the pairwise invariance loss: squared distance between C_I and C_T of the same pair.</summary>
     public double InvarianceWeight { get; init; }
+
+    /// <summary>
+    /// Weight of the inter-modal label-similarity loss on the joint score (the mean of the specific and the shared
+    /// cosines, as retrieval combines them at equal weights), so the combination is trained, not only its parts.
+    /// </summary>
+    public double JointWeight { get; init; } = 2.0;
 
     /// <summary>Label prediction loss: cross_entropy, or squared (squared error of the logits to the one-hot labels).</summary>
     public string LabelLoss { get; init; } = "cross_entropy";
@@ -73,6 +82,12 @@ public sealed record Ms2GanConfig
 
     /// <summary>Validation mAP is measured every this many epochs (and after the last).</summary>
     public int ValidateEvery { get; init; } = 1;
+
+    /// <summary>
+    /// Retrieval weights: of the shared fractions 0, 0.1, ..., 1, the validation split's best, unless one nearer equal
+    /// weights (0.5/0.5) is within this much average mAP of it; then the nearest such one.
+    /// </summary>
+    public double WeightMargin { get; init; } = 0.005;
 
     /// <summary>Scale applied to cosine similarities inside the similarity loss (a sharper logistic).</summary>
     public double SimilarityScale { get; init; } = 10.0;
@@ -284,6 +299,8 @@ public sealed record Ms2GanConfig
         NonNegative("differenceWeight", DifferenceWeight);
         NonNegative("adversarialWeight", AdversarialWeight);
         NonNegative("invarianceWeight", InvarianceWeight);
+        NonNegative("jointWeight", JointWeight);
+        NonNegative("weightMargin", WeightMargin);
         OneOf("labelLoss", LabelLoss, "cross_entropy", "squared");
         Positive("similarityScale", SimilarityScale);
         Positive("learningRate", LearningRate);

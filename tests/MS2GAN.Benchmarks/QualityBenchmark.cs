@@ -1,5 +1,5 @@
 using System.Globalization;
-using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Logging;
 using MS2GAN.Features.Data;
 using MS2GAN.Features.Onnx;
 using MS2GAN.Model;
@@ -63,8 +63,8 @@ internal static class QualityBenchmark
                 // For studying the weighting only: the evaluation split's joint mAP at every shared fraction (never used to choose).
                 using var model = Ms2GanModel.Open(Path.Combine(work.Path, $"seed{seed}"), sessions);
                 var evaluator = new RetrievalEvaluator(model.Encode(evaluated.Test));
-                Console.WriteLine("    shared fraction 0..1: " + string.Join(" ", Enumerable.Range(0, 11)
-                    .Select(k => evaluator.Evaluate(new RetrievalWeights(1 - k / 10.0, k / 10.0)).Avg.ToString("F4", CultureInfo.InvariantCulture))));
+                Console.WriteLine("    shared fraction 0..1: " + string.Join(" ", evaluator.WeightCurve().Select(v => v.ToString("F4", CultureInfo.InvariantCulture))));
+                Console.WriteLine("    validation curve:     " + run.ValidationCurve);
             }
             Directory.Delete(Path.Combine(work.Path, $"seed{seed}"), recursive: true);
         }
@@ -106,7 +106,8 @@ internal static class QualityBenchmark
 
     private static SeedRun RunSeed(Ms2GanConfig config, FeatureDataset dataset, string folder, OnnxSessionFactory sessions)
     {
-        var manifest = new Ms2GanModelBuilder(NullLogger.Instance).Build(dataset, config, folder);
+        var curve = new CurveLogger();
+        var manifest = new Ms2GanModelBuilder(curve).Build(dataset, config, folder);
         using var model = Ms2GanModel.Open(folder, sessions);
         var report = model.Evaluate(dataset.Test);
         var halfAndHalf = model.Evaluate(dataset.Test, Ms2GanTrainer.SelectionWeights).Joint.Avg;
@@ -116,7 +117,10 @@ internal static class QualityBenchmark
             Accuracy(model.PredictLabels(null, dataset.Test.Text)),
             Accuracy(model.PredictLabels(dataset.Test.Image, dataset.Test.Text)));
         return new SeedRun(config.Seed, report, halfAndHalf, manifest.Metrics.Validation.Joint.Avg, report.Weights, manifest.Training.BestEpoch,
-            manifest.Training.EpochsRun, manifest.Training.RefitItems is not null, labels, manifest.Training.Seconds);
+            manifest.Training.EpochsRun, manifest.Training.RefitItems is not null, labels, manifest.Training.Seconds)
+        {
+            ValidationCurve = curve.Curve,
+        };
     }
 
     private static FeatureDataset DevDataset(FeatureDataset dataset, int seed)
@@ -150,6 +154,9 @@ internal static class QualityBenchmark
     internal sealed record SeedRun(int Seed, RetrievalReport Report, double HalfAndHalf, double ValidationJoint, RetrievalWeights Weights,
         int BestEpoch, int EpochsRun, bool Refit, LabelAccuracy Labels, double Seconds)
     {
+        /// <summary>The validation split's mAP at every shared fraction, as the trainer logged it.</summary>
+        public string ValidationCurve { get; init; } = "";
+
         public string Describe() =>
             $"  seed {Seed}: joint {Report.Joint.Avg:F4} (i2t {Report.Joint.I2T:F4}, t2i {Report.Joint.T2I:F4}), shared {Report.Shared.Avg:F4}, " +
             $"specific {Report.Specific.Avg:F4}, weights {Weights.Specific}/{Weights.Shared}; validation {ValidationJoint:F4}; " +
@@ -179,5 +186,26 @@ internal static class QualityBenchmark
         public string Path { get; } = Directory.CreateTempSubdirectory("ms2gan-quality-").FullName;
 
         public void Dispose() => Directory.Delete(Path, recursive: true);
+    }
+}
+
+/// <summary>Keeps the validation weight curve the trainer logs; drops every other message.</summary>
+internal sealed class CurveLogger : ILogger
+{
+    private const string Prefix = "Validation mAP by shared fraction 0..1: ";
+
+    public string Curve { get; private set; } = "";
+
+    public IDisposable? BeginScope<TState>(TState state) where TState : notnull => null;
+
+    public bool IsEnabled(LogLevel logLevel) => logLevel >= LogLevel.Information;
+
+    public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
+    {
+        var message = formatter(state, exception);
+        if (message.StartsWith(Prefix, StringComparison.Ordinal))
+        {
+            Curve = message[Prefix.Length..];
+        }
     }
 }

@@ -61,9 +61,9 @@ public sealed class NamedConfigurationTests
     [Fact]
     public void Values_that_do_not_validate_are_refused_each_under_its_field()
     {
-        var ex = Assert.Throws<ConfigException>(() => NamedConfigurations.Compose(null, """{ "batchSize": -1, "dropout": 1.5, "specificHidden": [64, -1] }"""));
+        var ex = Assert.Throws<ConfigException>(() => NamedConfigurations.Compose(null, """{ "batchSize": -1, "dropout": 1.5, "specificHidden": [64, -1], "jointWeight": -1, "weightMargin": -0.1 }"""));
 
-        Assert.Equal(["batchSize", "dropout", "specificHidden"], ex.Errors.Keys.Order());
+        Assert.Equal(["batchSize", "dropout", "jointWeight", "specificHidden", "weightMargin"], ex.Errors.Keys.Order());
         Assert.Contains("batchSize must be zero or positive", ex.Message);
     }
 

@@ -56,25 +56,29 @@ public sealed class RetrievalEvaluator
             MeanAveragePrecision.Combine(_specificT2I, weights.Specific, _sharedT2I, weights.Shared));
     }
 
+    /// <summary>The shared fractions a weighting search considers: 0, 0.1, ..., 1 (specific weight 1 - fraction).</summary>
+    public static IReadOnlyList<RetrievalWeights> Candidates { get; } =
+        Enumerable.Range(0, 11).Select(step => new RetrievalWeights(Math.Round(1 - step / 10.0, 2), step / 10.0)).ToArray();
+
+    /// <summary>The average mAP at each of <see cref="Candidates"/>, in their order.</summary>
+    public double[] WeightCurve() => Candidates.Select(weights => Evaluate(weights).Avg).ToArray();
+
     /// <summary>
-    /// The weighting with the best average mAP among shared fractions 0, 0.1, ..., 1 (weights sum to one).
-    /// Meant for the validation split only.
+    /// The weighting with the best average mAP among <see cref="Candidates"/>; of weightings within
+    /// <paramref name="margin"/> of the best, the one nearest equal weights (0.5/0.5). Meant for the validation split only.
     /// </summary>
-    public RetrievalWeights BestWeights()
+    public RetrievalWeights BestWeights(double margin = 0) => Choose(WeightCurve(), margin);
+
+    /// <summary>The rule of <see cref="BestWeights"/> applied to a curve over <see cref="Candidates"/>.</summary>
+    public static RetrievalWeights Choose(IReadOnlyList<double> curve, double margin)
     {
-        var best = RetrievalWeights.SharedOnly;
-        var bestMap = double.NegativeInfinity;
-        for (var step = 0; step <= 10; step++)
-        {
-            var shared = step / 10.0;
-            var weights = new RetrievalWeights(Math.Round(1 - shared, 2), shared);
-            var map = Evaluate(weights).Avg;
-            if (map > bestMap + 1e-9)
-            {
-                bestMap = map;
-                best = weights;
-            }
-        }
-        return best;
+        ArgumentOutOfRangeException.ThrowIfNotEqual(curve.Count, Candidates.Count);
+        var best = curve.Max();
+        return Enumerable.Range(0, Candidates.Count)
+            .Where(k => curve[k] >= best - margin - 1e-9)
+            .OrderBy(k => Math.Abs(Candidates[k].Shared - 0.5))
+            .ThenByDescending(k => curve[k])
+            .Select(k => Candidates[k])
+            .First();
     }
 }

@@ -42,6 +42,13 @@ public static class Ms2GanLosses
     }
 
     /// <summary>
+    /// The joint feature of items: their row-normalised specific and shared features side by side, so that the cosine of
+    /// two joint features is the mean of their specific and their shared cosines (retrieval at equal weights).
+    /// </summary>
+    public static Tensor Joint(Tensor specific, Tensor shared) =>
+        cat([nn.functional.normalize(specific, p: 2, dim: 1), nn.functional.normalize(shared, p: 2, dim: 1)], 1);
+
+    /// <summary>
     /// Difference between the specific and the shared features of the same items: the squared Frobenius norm
     /// of S^T C over row-normalised features, divided by the squared batch size. Zero when every specific
     /// direction is orthogonal to every shared one across the batch.

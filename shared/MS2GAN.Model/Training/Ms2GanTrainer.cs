@@ -50,7 +50,10 @@ public sealed class Ms2GanTrainer(Ms2GanConfig settings, ILogger logger)
             classCount, _config.Epochs, validation, progress, stopwatch, cancellation);
 
         var evaluator = Evaluate(network, validationImage, validationText, validationLabels);
-        var weights = evaluator.BestWeights();
+        var curve = evaluator.WeightCurve();
+        var weights = RetrievalEvaluator.Choose(curve, _config.WeightMargin);
+        logger.LogInformation("Validation mAP by shared fraction 0..1: {Curve}",
+            string.Join(" ", curve.Select(v => v.ToString("F4", System.Globalization.CultureInfo.InvariantCulture))));
         var report = evaluator.Report(weights);
         logger.LogInformation(
             "Best epoch {BestEpoch}: validation mAP joint {Joint:F4} (weights specific {Specific}, shared {Shared}), shared only {SharedOnly:F4}, specific only {SpecificOnly:F4}",
@@ -212,10 +215,16 @@ public sealed class Ms2GanTrainer(Ms2GanConfig settings, ILogger logger)
             partners[i] = mixed ? members[mixer.Next(members.Length)] : rows[i];
             lambdas[i] = mixed ? (float)mixer.NextDouble() : 1f;
         }
-        var partner = tensor(partners);
-        var lambda = tensor(lambdas).unsqueeze(1);
-        return (image.index_select(0, index) * lambda + image.index_select(0, partner) * (1 - lambda),
-                text.index_select(0, index) * lambda + text.index_select(0, partner) * (1 - lambda));
+        // 1 - lambda is computed here, not as a TorchSharp scalar expression: a run crashed once inside such an add with
+        // "Unknown scalar type" (the implicit Scalar's handle), and the tensors from arrays need no Scalar at all.
+        using var partner = tensor(partners);
+        using var lambda = tensor(lambdas).unsqueeze(1);
+        using var rest = tensor(lambdas.Select(l => 1f - l).ToArray()).unsqueeze(1);
+        using var imageRows = image.index_select(0, index);
+        using var imagePartners = image.index_select(0, partner);
+        using var textRows = text.index_select(0, index);
+        using var textPartners = text.index_select(0, partner);
+        return (imageRows * lambda + imagePartners * rest, textRows * lambda + textPartners * rest);
     }
 
     private double[] Step(Ms2GanNetwork network, ModalityDiscriminator discriminator, optim.Optimizer generatorOptimizer,
@@ -252,6 +261,11 @@ public sealed class Ms2GanTrainer(Ms2GanConfig settings, ILogger logger)
         if (_config.InvarianceWeight > 0)
         {
             total += Ms2GanLosses.Invariance(outputs.ImageShared, outputs.TextShared) * _config.InvarianceWeight;
+        }
+        if (_config.JointWeight > 0)
+        {
+            total += Ms2GanLosses.Similarity(Ms2GanLosses.Joint(outputs.ImageSpecific, outputs.ImageShared),
+                Ms2GanLosses.Joint(outputs.TextSpecific, outputs.TextShared), labels, labels, scale, false) * _config.JointWeight;
         }
         total.backward();
         generatorOptimizer.step();

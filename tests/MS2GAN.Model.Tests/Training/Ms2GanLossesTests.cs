@@ -53,6 +53,21 @@ public sealed class Ms2GanLossesTests
     }
 
     [Fact]
+    public void The_cosine_of_joint_features_is_the_mean_of_the_specific_and_shared_cosines()
+    {
+        // Item a: specific (3, 4), shared (1, 0); item b: specific (4, 3), shared (0, 2).
+        using var specific = tensor(new float[] { 3, 4, 4, 3 }, [2, 2]);
+        using var shared = tensor(new float[] { 1, 0, 0, 2 }, [2, 2]);
+        using var joint = Ms2GanLosses.Joint(specific, shared);
+        using var a = joint[0];
+        using var b = joint[1];
+        // cos specific = (12 + 12) / 25 = 0.96; cos shared = 0; cos joint = (0.96 + 0) / 2 = 0.48
+        var cosine = (a.dot(b) / (a.norm() * b.norm())).item<float>();
+        Assert.Equal(0.48, cosine, Tolerance);
+        Assert.Equal([2L, 4L], joint.shape);
+    }
+
+    [Fact]
     public void Difference_is_the_squared_cross_correlation_over_the_batch()
     {
         using var specific = tensor(new float[] { 1, 0, 0, 1 }, [2, 2]);
