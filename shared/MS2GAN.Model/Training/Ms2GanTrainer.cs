@@ -51,7 +51,7 @@ public sealed class Ms2GanTrainer(Ms2GanConfig settings, ILogger logger)
 
         var evaluator = Evaluate(network, validationImage, validationText, validationLabels);
         var curve = evaluator.WeightCurve();
-        var weights = RetrievalEvaluator.Choose(curve, _config.WeightMargin);
+        var weights = RetrievalEvaluator.Choose(curve, WeightMargin(_config, validationLabels.Length));
         logger.LogInformation("Validation mAP by shared fraction 0..1: {Curve}",
             string.Join(" ", curve.Select(v => v.ToString("F4", System.Globalization.CultureInfo.InvariantCulture))));
         var report = evaluator.Report(weights);
@@ -82,6 +82,9 @@ public sealed class Ms2GanTrainer(Ms2GanConfig settings, ILogger logger)
             classCount, epochs, null, progress, stopwatch, cancellation);
         return new FittedNetwork(network, imageNormalizer, textNormalizer, history, items.Count, stopwatch.Elapsed);
     }
+
+    /// <summary>The validation mAP a weighting nearer 0.5/0.5 may give up (<see cref="Ms2GanConfig.WeightMargin"/>).</summary>
+    public static double WeightMargin(Ms2GanConfig config, int validationItems) => config.WeightMargin / Math.Sqrt(Math.Max(1, validationItems));
 
     /// <summary>The configuration as the last run resolved it for its data (<see cref="Ms2GanConfig.ForData"/>).</summary>
     public Ms2GanConfig Effective => _config;

@@ -1,4 +1,5 @@
 using MS2GAN.Model.Evaluation;
+using MS2GAN.Model.Training;
 
 namespace MS2GAN.Model.Tests.Evaluation;
 
@@ -44,5 +45,14 @@ public sealed class WeightChoiceTests
     public void A_curve_of_the_wrong_length_is_refused()
     {
         Assert.Throws<ArgumentOutOfRangeException>(() => RetrievalEvaluator.Choose(Curve(0.1, 0.2), margin: 0));
+    }
+
+    [Fact]
+    public void The_default_margin_shrinks_with_the_square_root_of_the_validation_split()
+    {
+        var config = new Ms2GanConfig();
+        Assert.Equal(0.025 / Math.Sqrt(326), Ms2GanTrainer.WeightMargin(config, 326), 12);
+        Assert.Equal(2 * Ms2GanTrainer.WeightMargin(config, 400), Ms2GanTrainer.WeightMargin(config, 100), 12);
+        Assert.Equal(0, Ms2GanTrainer.WeightMargin(config with { WeightMargin = 0 }, 326));
     }
 }
