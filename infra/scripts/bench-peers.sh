@@ -6,6 +6,7 @@
 #      i2t, t2i, average, joint / shared / specific, predicted-label accuracy), beside CCA, SM and SCM
 #      (../shared/tools/peer_baselines.py), SM's label accuracy (bench/sm_labels.py), DSCMR over the same seeds
 #      (../shared/tools/dscmr_ref.py; runs kept in artifacts/bench/peer-cache, see lib/peer-cache.sh) and JFSSL as published;
+#      and a retrain through the pipeline on the icons (infra/scripts/bench-retrain.sh, not in quick mode);
 #   2. training speed: TorchSharp seconds per epoch (verb train-speed) beside the same network in PyTorch
 #      (bench/train_twin.py), same data, batch and threads, alternating rounds;
 #   3. encoding: ONNX Runtime beside TorchSharp for the MS2GAN encoders; raw mode beside the bare backbones (verb encode);
@@ -118,6 +119,9 @@ for entry in "wikipedia=$DATA" "demo=$DEMO" "oxygen-icons=$OXYGEN/features"; do
             "$PY" "$TOOLS/dscmr_ref.py" "$dir" "$DSCMR_EPOCHS" "$seed"
     done
 done
+# Through the pipeline (serve -> ingest -> retrain -> /v1/search on the icons' held-out items, beside offline train): about
+# 10 minutes a seed on an idle 2-core machine, so not in quick mode. Figures in artifacts/bench/retrain-pipeline.json.
+[ "$QUICK" = 1 ] || step quality-retrain-pipeline bash "$REPO_ROOT/infra/scripts/bench-retrain.sh" --seeds "$SEEDS"
 if [ "$QUALITY_ONLY" = 1 ]; then
     log "writing the quality part of bench/results.md, bench/results.json and bench/results.png"
     "$PY" bench/report.py "$OUT" bench --quick "$QUICK" --failed "${FAILED[*]:-}" --parts quality || { fail "the report could not be written"; exit 1; }
