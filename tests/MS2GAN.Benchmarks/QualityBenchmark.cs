@@ -1,11 +1,11 @@
 using System.Globalization;
-using Microsoft.Extensions.Logging;
 using MS2GAN.Features.Data;
 using MS2GAN.Features.Onnx;
 using MS2GAN.Model;
 using MS2GAN.Model.Evaluation;
 using MS2GAN.Model.Inference;
 using MS2GAN.Model.Training;
+using MS2GAN.TestSupport;
 
 namespace MS2GAN.Benchmarks;
 
@@ -106,8 +106,9 @@ internal static class QualityBenchmark
 
     private static SeedRun RunSeed(Ms2GanConfig config, FeatureDataset dataset, string folder, OnnxSessionFactory sessions)
     {
-        var curve = new CurveLogger();
-        var manifest = new Ms2GanModelBuilder(curve).Build(dataset, config, folder);
+        var log = new ListLogger<Ms2GanModelBuilder>();
+        var manifest = new Ms2GanModelBuilder(log).Build(dataset, config, folder);
+        var curve = log.Messages.FirstOrDefault(m => m.StartsWith(Ms2GanTrainer.ValidationCurveLog, StringComparison.Ordinal));
         using var model = Ms2GanModel.Open(folder, sessions);
         var report = model.Evaluate(dataset.Test);
         var halfAndHalf = model.Evaluate(dataset.Test, Ms2GanTrainer.SelectionWeights).Joint.Avg;
@@ -119,7 +120,7 @@ internal static class QualityBenchmark
         return new SeedRun(config.Seed, report, halfAndHalf, manifest.Metrics.Validation.Joint.Avg, report.Weights, manifest.Training.BestEpoch,
             manifest.Training.EpochsRun, manifest.Training.RefitItems is not null, labels, manifest.Training.Seconds)
         {
-            ValidationCurve = curve.Curve,
+            ValidationCurve = curve?[Ms2GanTrainer.ValidationCurveLog.Length..] ?? "",
         };
     }
 
@@ -186,26 +187,5 @@ internal static class QualityBenchmark
         public string Path { get; } = Directory.CreateTempSubdirectory("ms2gan-quality-").FullName;
 
         public void Dispose() => Directory.Delete(Path, recursive: true);
-    }
-}
-
-/// <summary>Keeps the validation weight curve the trainer logs; drops every other message.</summary>
-internal sealed class CurveLogger : ILogger
-{
-    private const string Prefix = "Validation mAP by shared fraction 0..1: ";
-
-    public string Curve { get; private set; } = "";
-
-    public IDisposable? BeginScope<TState>(TState state) where TState : notnull => null;
-
-    public bool IsEnabled(LogLevel logLevel) => logLevel >= LogLevel.Information;
-
-    public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
-    {
-        var message = formatter(state, exception);
-        if (message.StartsWith(Prefix, StringComparison.Ordinal))
-        {
-            Curve = message[Prefix.Length..];
-        }
     }
 }

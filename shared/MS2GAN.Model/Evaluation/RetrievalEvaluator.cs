@@ -64,12 +64,9 @@ public sealed class RetrievalEvaluator
     public double[] WeightCurve() => Candidates.Select(weights => Evaluate(weights).Avg).ToArray();
 
     /// <summary>
-    /// The weighting with the best average mAP among <see cref="Candidates"/>; of weightings within
-    /// <paramref name="margin"/> of the best, the one nearest equal weights (0.5/0.5). Meant for the validation split only.
+    /// The weighting with the best average mAP on <paramref name="curve"/> (a <see cref="WeightCurve"/> of the validation
+    /// split); of weightings within <paramref name="margin"/> of the best, the one nearest equal weights (0.5/0.5).
     /// </summary>
-    public RetrievalWeights BestWeights(double margin = 0) => Choose(WeightCurve(), margin);
-
-    /// <summary>The rule of <see cref="BestWeights"/> applied to a curve over <see cref="Candidates"/>.</summary>
     public static RetrievalWeights Choose(IReadOnlyList<double> curve, double margin)
     {
         ArgumentOutOfRangeException.ThrowIfNotEqual(curve.Count, Candidates.Count);

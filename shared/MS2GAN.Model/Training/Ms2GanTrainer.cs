@@ -19,6 +19,9 @@ public sealed class Ms2GanTrainer(Ms2GanConfig settings, ILogger logger)
 {
     private Ms2GanConfig _config = settings;
 
+    /// <summary>How the validation weight curve's log line starts; the curve (11 mAPs, shared fraction 0 to 1) follows.</summary>
+    public const string ValidationCurveLog = "Validation mAP by shared fraction 0..1: ";
+
     /// <summary>Weights the joint score uses while selecting the best epoch.</summary>
     public static readonly RetrievalWeights SelectionWeights = new(0.5, 0.5);
 
@@ -52,7 +55,7 @@ public sealed class Ms2GanTrainer(Ms2GanConfig settings, ILogger logger)
         var evaluator = Evaluate(network, validationImage, validationText, validationLabels);
         var curve = evaluator.WeightCurve();
         var weights = RetrievalEvaluator.Choose(curve, WeightMargin(_config, validationLabels.Length));
-        logger.LogInformation("Validation mAP by shared fraction 0..1: {Curve}",
+        logger.LogInformation(ValidationCurveLog + "{Curve}",
             string.Join(" ", curve.Select(v => v.ToString("F4", System.Globalization.CultureInfo.InvariantCulture))));
         var report = evaluator.Report(weights);
         logger.LogInformation(
