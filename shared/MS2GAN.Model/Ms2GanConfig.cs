@@ -58,6 +58,13 @@ public sealed record Ms2GanConfig
     /// </summary>
     public double JointWeight { get; init; }
 
+    /// <summary>
+    /// What the common sub-network reads: specific (C = common(S), the specific features) or features (C = common(P(x)):
+    /// each modality's base features through a layer stack of its own, shaped like its specific one, so S and C are two
+    /// separately computed views of the input).
+    /// </summary>
+    public string SharedInput { get; init; } = "specific";
+
     /// <summary>Label prediction loss: cross_entropy, or squared (squared error of the logits to the one-hot labels).</summary>
     public string LabelLoss { get; init; } = "cross_entropy";
 
@@ -304,6 +311,7 @@ public sealed record Ms2GanConfig
         NonNegative("jointWeight", JointWeight);
         NonNegative("weightMargin", WeightMargin);
         OneOf("labelLoss", LabelLoss, "cross_entropy", "squared");
+        OneOf("sharedInput", SharedInput, "specific", "features");
         Positive("similarityScale", SimilarityScale);
         Positive("learningRate", LearningRate);
         Positive("discriminatorLearningRate", DiscriminatorLearningRate);

@@ -22,17 +22,18 @@ public sealed record DenseLayer(float[] Weight, float[] Bias, int InFeatures, in
 /// <summary>
 /// Everything needed to run one modality's encoder outside TorchSharp: input normalisation
 /// ((p(x) - Mean) * Scale, per dimension, from the training split, p the identity or the signed square root), the modality-specific stack and the
-/// common (shared) stack applied to the specific output. Both outputs are L2-normalised.
+/// common (shared) stack applied to the specific output (or to a shared input stack of its own). Both outputs are L2-normalised.
 /// </summary>
 /// <param name="Modality">"image" or "text".</param>
 /// <param name="Mean">Per-dimension mean subtracted from the input.</param>
 /// <param name="Scale">Per-dimension factor applied after the mean is subtracted.</param>
 /// <param name="Specific">Layers from base features to the specific feature S.</param>
-/// <param name="Common">Layers from S to the shared feature C (the same weights for both modalities).</param>
+/// <param name="Common">Layers from S (or from <paramref name="SharedInput"/>'s output) to the shared feature C (the same weights for both modalities).</param>
 /// <param name="Labels">The label classifiers on S and C, exported as a class-probability output; null for none.</param>
 /// <param name="InputPower">1, or 0.5 for the signed square root of each input value before the mean is subtracted.</param>
+/// <param name="SharedInput">Layers from the normalised input to the common stack's input; null: the common stack reads S.</param>
 public sealed record EncoderSpec(string Modality, float[] Mean, float[] Scale, IReadOnlyList<DenseLayer> Specific, IReadOnlyList<DenseLayer> Common,
-    LabelHead? Labels = null, double InputPower = 1)
+    LabelHead? Labels = null, double InputPower = 1, IReadOnlyList<DenseLayer>? SharedInput = null)
 {
     /// <summary>Width of the base features the encoder accepts.</summary>
     public int InputDim => Mean.Length;

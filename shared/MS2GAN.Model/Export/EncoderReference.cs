@@ -78,7 +78,7 @@ public static class EncoderReference
             input[j] = ((double)FeatureNormalizer.Transform(x[j], spec.InputPower) - spec.Mean[j]) * spec.Scale[j];
         }
         var s = Stack(spec.Specific, input);
-        return (s, Stack(spec.Common, s));
+        return (s, Stack(spec.Common, spec.SharedInput is { } sharedInput ? Stack(sharedInput, input) : s));
     }
 
     private static double[] Softmax(double[] logits)

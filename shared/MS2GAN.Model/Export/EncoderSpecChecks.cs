@@ -34,7 +34,17 @@ internal static class EncoderSpecChecks
         }
         var width = spec.InputDim;
         width = ValidateStack(spec.Modality, "specific", spec.Specific, width);
-        ValidateStack(spec.Modality, "common", spec.Common, width);
+        if (spec.SharedInput is { } sharedInput)
+        {
+            if (sharedInput.Count == 0)
+            {
+                throw new ArgumentException($"the {spec.Modality} encoder spec has an empty shared input stack (null for none)", nameof(spec));
+            }
+
+            ValidateStack(spec.Modality, "shared_input", sharedInput, spec.InputDim);
+        }
+
+        ValidateStack(spec.Modality, "common", spec.Common, spec.SharedInput is { } p ? p[^1].OutFeatures : width);
         if (spec.Labels is { } labels)
         {
             ValidateStack(spec.Modality, "labels.specific", [labels.Specific], spec.SpecificDim);

@@ -120,7 +120,10 @@ public static class OnnxExporter
 
         var specific = AddStack(graph, $"{m}.specific", spec.Specific, $"{m}.input.normalised");
         // The common stack has one set of weights for both modalities, so its names carry no modality.
-        var shared = AddStack(graph, "common", spec.Common, specific);
+        var commonInput = spec.SharedInput is { } sharedInput
+            ? AddStack(graph, $"{m}.shared_input", sharedInput, $"{m}.input.normalised")
+            : specific;
+        var shared = AddStack(graph, "common", spec.Common, commonInput);
         AddL2Normalise(graph, $"{m}.specific.l2", specific, SpecificOutputName);
         AddL2Normalise(graph, $"{m}.shared.l2", shared, SharedOutputName);
         if (spec.Labels is { } labels)

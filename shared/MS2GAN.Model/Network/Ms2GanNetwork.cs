@@ -9,8 +9,8 @@ namespace MS2GAN.Model.Network;
 /// <summary>The features one forward pass produces for a batch of pairs.</summary>
 /// <param name="ImageSpecific">S_I.</param>
 /// <param name="TextSpecific">S_T.</param>
-/// <param name="ImageShared">C_I = common(S_I).</param>
-/// <param name="TextShared">C_T = common(S_T).</param>
+/// <param name="ImageShared">C_I = common(S_I), or common(P_I(x)) with <see cref="Ms2GanConfig.SharedInput"/> features.</param>
+/// <param name="TextShared">C_T = common(S_T), or common(P_T(x)).</param>
 public sealed record Ms2GanOutputs(Tensor ImageSpecific, Tensor TextSpecific, Tensor ImageShared, Tensor TextShared);
 
 /// <summary>
@@ -24,6 +24,8 @@ public sealed class Ms2GanNetwork : nn.Module
     private readonly Mlp _imageSpecific;
     private readonly Mlp _textSpecific;
     private readonly Mlp _common;
+    private readonly Mlp? _imageSharedInput;
+    private readonly Mlp? _textSharedInput;
     private readonly Linear _specificClassifier;
     private readonly Linear _sharedClassifier;
 
@@ -34,6 +36,12 @@ public sealed class Ms2GanNetwork : nn.Module
         _imageSpecific = new Mlp("image_specific", imageDim, config.SpecificHidden, config.SpecificDim, activation, config.Dropout);
         _textSpecific = new Mlp("text_specific", textDim, config.SpecificHidden, config.SpecificDim, activation, config.Dropout);
         _common = new Mlp("common", config.SpecificDim, config.CommonHidden, config.SharedDim, activation, config.Dropout);
+        if (config.SharedInput == "features")
+        {
+            _imageSharedInput = new Mlp("image_shared_input", imageDim, config.SpecificHidden, config.SpecificDim, activation, config.Dropout);
+            _textSharedInput = new Mlp("text_shared_input", textDim, config.SpecificHidden, config.SpecificDim, activation, config.Dropout);
+        }
+
         _specificClassifier = nn.Linear(config.SpecificDim, classCount);
         _sharedClassifier = nn.Linear(config.SharedDim, classCount);
         ImageDim = imageDim;
@@ -54,21 +62,27 @@ public sealed class Ms2GanNetwork : nn.Module
     /// <summary>Runs both modalities through their specific networks and the common network.</summary>
     public Ms2GanOutputs Forward(Tensor image, Tensor text)
     {
-        var imageSpecific = _imageSpecific.forward(image);
-        var textSpecific = _textSpecific.forward(text);
-        return new Ms2GanOutputs(imageSpecific, textSpecific, _common.forward(imageSpecific), _common.forward(textSpecific));
+        var (imageSpecific, imageShared) = Encode("image", image);
+        var (textSpecific, textShared) = Encode("text", text);
+        return new Ms2GanOutputs(imageSpecific, textSpecific, imageShared, textShared);
     }
 
     /// <summary>Encodes one modality: (specific, shared).</summary>
     public (Tensor Specific, Tensor Shared) Encode(string modality, Tensor features)
     {
-        var specific = modality switch
+        var (specificNet, sharedInput) = modality switch
         {
-            "image" => _imageSpecific.forward(features),
-            "text" => _textSpecific.forward(features),
+            "image" => (_imageSpecific, _imageSharedInput),
+            "text" => (_textSpecific, _textSharedInput),
             _ => throw new ArgumentException($"unknown modality {modality}", nameof(modality)),
         };
-        return (specific, _common.forward(specific));
+        var specific = specificNet.forward(features);
+        if (sharedInput is null)
+        {
+            return (specific, _common.forward(specific));
+        }
+
+        return (specific, _common.forward(sharedInput.forward(features)));
     }
 
     /// <summary>Class logits from specific features (one classifier for both modalities).</summary>
@@ -92,5 +106,6 @@ public sealed class Ms2GanNetwork : nn.Module
         (modality == "image" ? _imageSpecific : _textSpecific).ToDenseLayers(),
         _common.ToDenseLayers(),
         new LabelHead(Mlp.ToDenseLayer(_specificClassifier, Activation.None), Mlp.ToDenseLayer(_sharedClassifier, Activation.None)),
-        normalizer.Power);
+        normalizer.Power,
+        (modality == "image" ? _imageSharedInput : _textSharedInput)?.ToDenseLayers());
 }

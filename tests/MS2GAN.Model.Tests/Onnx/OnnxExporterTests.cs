@@ -98,4 +98,15 @@ public sealed class OnnxExporterTests
 
         Assert.Contains("common.0", error.Message);
     }
+    [Fact]
+    public void A_shared_input_stack_that_does_not_reach_the_common_stack_is_refused_naming_it()
+    {
+        var spec = RandomEncoders.Create(seed: 7, Activation.Relu);
+        // The common stack reads SpecificDim (16) values; this shared input stack ends at 15.
+        var shortStack = spec with { SharedInput = [spec.Specific[0], spec.Specific[1] with { OutFeatures = 15, Weight = new float[15 * 32], Bias = new float[15] }] };
+        var unchained = spec with { SharedInput = [spec.Specific[1]] };
+
+        Assert.Contains("common.0", Assert.Throws<ArgumentException>(() => OnnxExporter.ToBytes(shortStack)).Message);
+        Assert.Contains("shared_input.0", Assert.Throws<ArgumentException>(() => OnnxExporter.ToBytes(unchained)).Message);
+    }
 }

@@ -10,11 +10,14 @@ namespace MS2GAN.Model.Tests.Onnx;
 public sealed class TrainedNetworkParityTests
 {
     [Theory]
-    [InlineData("image")]
-    [InlineData("text")]
-    public void Exported_encoder_matches_the_trained_torchsharp_network(string modality)
+    [InlineData("image", "specific")]
+    [InlineData("text", "specific")]
+    [InlineData("image", "features")]
+    [InlineData("text", "features")]
+    public void Exported_encoder_matches_the_trained_torchsharp_network(string modality, string sharedInput)
     {
-        var config = new Ms2GanConfig { SpecificHidden = [24], SpecificDim = 12, CommonHidden = [10], SharedDim = 8, Epochs = 2, BatchSize = 16, Threads = 1 };
+        var config = new Ms2GanConfig { SpecificHidden = [24], SpecificDim = 12, CommonHidden = [10], SharedDim = 8, Epochs = 2, BatchSize = 16, Threads = 1,
+            SharedInput = sharedInput };
         var train = SyntheticData.Make(classes: 3, perClass: 20, imageDim: 16, textDim: 6, seed: 11);
         var test = SyntheticData.Make(classes: 3, perClass: 10, imageDim: 16, textDim: 6, seed: 12);
         var result = new Ms2GanTrainer(config, NullLogger.Instance).Train(train, 3);
@@ -22,7 +25,9 @@ public sealed class TrainedNetworkParityTests
         var normalizer = modality == "image" ? result.ImageNormalizer : result.TextNormalizer;
         var features = modality == "image" ? test.Image : test.Text;
 
-        using var encoder = Encoders.FromSpec(network.ToEncoderSpec(modality, normalizer));
+        var spec = network.ToEncoderSpec(modality, normalizer);
+        Assert.Equal(sharedInput == "features", spec.SharedInput is not null);
+        using var encoder = Encoders.FromSpec(spec);
         var onnx = encoder.Encode(features);
 
         network.eval();

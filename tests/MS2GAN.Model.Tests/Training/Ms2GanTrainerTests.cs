@@ -51,8 +51,9 @@ public sealed class Ms2GanTrainerTests(ITestOutputHelper output)
     public void Invalid_settings_are_refused_before_training()
     {
         var train = SyntheticData.Make(classes: 2, perClass: 10, imageDim: 4, textDim: 3, seed: 1);
-        var ex = Assert.Throws<ConfigException>(() => new Ms2GanTrainer(Small with { BatchSize = -1, Dropout = 1.5 }, NullLogger.Instance).Train(train, 2));
+        var ex = Assert.Throws<ConfigException>(() => new Ms2GanTrainer(Small with { BatchSize = -1, Dropout = 1.5, SharedInput = "raw" }, NullLogger.Instance).Train(train, 2));
         Assert.Contains("batchSize", ex.Message);
         Assert.Contains("dropout", ex.Message);
+        Assert.Contains("sharedInput", ex.Message);
     }
 }
