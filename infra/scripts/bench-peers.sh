@@ -16,26 +16,29 @@
 #      RabbitMQ.Client alone, freshness) and the reindex rate (verb reindex).
 # Figures are never asserted; the exit status is non-zero only when a benchmark failed to run (the report is still
 # written, with the failed steps named). Quick mode for a smoke run: --quick or BENCH_QUICK=1 (a few minutes). --quality runs part 1
-# only and keeps the other parts of bench/results.* from the run before (the report says when each was measured).
+# only and keeps the other parts of bench/results.* from the run before (the report says when each was measured); --speed
+# runs parts 2-5 and keeps the quality part from before (about 25 minutes: the quality part alone takes hours here).
 # --only encode runs part 3 alone (a few minutes): its model is trained for one epoch, since the encoders' speed does not
 # depend on their weights; the figures are in its log and artifacts/bench/peers/encode.json (no report is written).
-#   bash infra/scripts/bench-peers.sh [--quick] [--quality] [--only encode]
+#   bash infra/scripts/bench-peers.sh [--quick] [--quality | --speed] [--only encode]
 set -uo pipefail
 # shellcheck source=lib/bench-verb.sh
 . "$(dirname "${BASH_SOURCE[0]}")/lib/bench-verb.sh"
 # shellcheck source=lib/peer-cache.sh
 . "$(dirname "${BASH_SOURCE[0]}")/lib/peer-cache.sh"
-QUICK="${BENCH_QUICK:-0}" QUALITY_ONLY=0 ONLY=""
+QUICK="${BENCH_QUICK:-0}" QUALITY_ONLY=0 SPEED_ONLY=0 ONLY=""
 while [ $# -gt 0 ]; do
     case "$1" in
         --quick) QUICK=1 ;;
         --quality) QUALITY_ONLY=1 ;;
+        --speed) SPEED_ONLY=1 ;;
         --only) ONLY="${2:-}"; shift ;;
-        *) fail "unknown option '$1' (expected --quick, --quality, --only encode)"; exit 2 ;;
+        *) fail "unknown option '$1' (expected --quick, --quality, --speed, --only encode)"; exit 2 ;;
     esac
     shift
 done
 [ -z "$ONLY" ] || [ "$ONLY" = encode ] || { fail "--only takes 'encode', got '$ONLY'"; exit 2; }
+[ "$QUALITY_ONLY$SPEED_ONLY" != 11 ] || { fail "--quality and --speed are two halves of one run: give one, or neither for both"; exit 2; }
 DATA="$(realpath -m "${BENCH_DATA:-$REPO_ROOT/../shared/data/wikipedia}")"
 OUT="$REPO_ROOT/artifacts/bench/peers"
 PY=/usr/bin/python3   # Debian's python3: the packages below are Debian's, not a pyenv's
@@ -99,6 +102,7 @@ if [ "$ONLY" = encode ]; then
     log "done: $OUT/encode.json (load average at the start: $(cat "$OUT/load.txt"))"
     exit 0
 fi
+if [ "$SPEED_ONLY" = 0 ]; then
 # 1. Quality. The datasets: Wikipedia as given, the demo set drawn here (the same seed gives the same data), the oxygen icons
 # from Debian's package (the script installs it; without root or apt that dataset is reported as failed).
 DEMO="$REPO_ROOT/artifacts/data/demo" OXYGEN="$REPO_ROOT/artifacts/data/oxygen-icons"
@@ -129,6 +133,7 @@ if [ "$QUALITY_ONLY" = 1 ]; then
     log "done: bench/results.md"
     exit 0
 fi
+fi
 # The model the encoding and search benchmarks use (its weights do not change their speed).
 step model $APP train --data "$DATA" --out "$MODEL" --epochs "$EPOCHS" --force
 for round in $(seq "$ROUNDS"); do
@@ -145,7 +150,9 @@ RABBITMQ_STATE_DIR="$REPO_ROOT/artifacts/rabbitmq-peers" RABBITMQ_NODE="ms2gan-p
 step pipeline run_bench_verb pipeline "${PIPELINE[@]}" --json "$OUT/pipeline.json"
 
 log "writing bench/results.md, bench/results.json and bench/results.png"
-"$PY" bench/report.py "$OUT" bench --quick "$QUICK" --failed "${FAILED[*]:-}" || { fail "the report could not be written"; exit 1; }
+SPEED_PARTS=()
+[ "$SPEED_ONLY" = 0 ] || SPEED_PARTS=(--parts "training encoding search pipeline")
+"$PY" bench/report.py "$OUT" bench --quick "$QUICK" --failed "${FAILED[*]:-}" "${SPEED_PARTS[@]}" || { fail "the report could not be written"; exit 1; }
 rm -rf "$MODEL"
 if [ ${#FAILED[@]} -gt 0 ]; then
     fail "failed to run: ${FAILED[*]}"

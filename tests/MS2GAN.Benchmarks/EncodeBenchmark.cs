@@ -144,8 +144,8 @@ internal static class EncodeBenchmark
     {
         using var noGrad = no_grad();
         using var scope = NewDisposeScope();
-        var x = (Ms2GanTrainer.ToTensor(features) - tensor(normalizer.Mean)) * tensor(normalizer.Scale);
-        var (specific, shared) = network.Encode(modality, x);
+        // The trainer's own input transform (signed square root where the model uses it, then mean and scale).
+        var (specific, shared) = network.Encode(modality, Ms2GanTrainer.ToTensor(normalizer.Apply(features)));
         return new EncodedBatch(
             Ms2GanTrainer.ToMatrix(nn.functional.normalize(specific, p: 2, dim: 1)),
             Ms2GanTrainer.ToMatrix(nn.functional.normalize(shared, p: 2, dim: 1)));

@@ -2,11 +2,14 @@ using System.Diagnostics;
 using MassTransit;
 using Microsoft.Extensions.DependencyInjection;
 using MS2GAN.Contracts;
+using MS2GAN.Features.Backbones;
 using MS2GAN.Features.Data;
 using MS2GAN.Features.Onnx;
 using MS2GAN.Model.Artifacts;
 using MS2GAN.Model.Inference;
 using MS2GAN.Model.Registry;
+using MS2GAN.Pipeline;
+using MS2GAN.Storage.Media;
 using MS2GAN.Storage.Items;
 using MS2GAN.Storage.Vectors;
 using MS2GAN.ServiceDefaults;
@@ -55,7 +58,8 @@ public static class ReindexBenchmark
             await vectorStore.SetAliasAsync(ModelCatalog.Alias, active.IndexName);
 
             var clock = new StageClock();
-            await using var provider = TrainerServices(new TimedItemStore(itemStore, clock), new TimedVectorStore(vectorStore, clock), catalog, batch);
+            var media = new FileMediaStore(new FileMediaStoreOptions { RootPath = Path.Combine(work.FullName, "media") });
+            await using var provider = TrainerServices(new TimedItemStore(itemStore, clock), new TimedVectorStore(vectorStore, clock), catalog, media, batch);
             var busControl = provider.GetRequiredService<IBusControl>();
             await busControl.StartAsync();
 
@@ -119,14 +123,18 @@ public static class ReindexBenchmark
     }
 
     /// <summary>The trainer's registrations the reindexer needs, over the given stores, with MassTransit's in-memory bus (started by the caller).</summary>
-    private static ServiceProvider TrainerServices(IItemStore items, IVectorStore vectors, ModelCatalog catalog, int batch)
+    private static ServiceProvider TrainerServices(IItemStore items, IVectorStore vectors, ModelCatalog catalog, IMediaStore media, int batch)
     {
+        // Feature mode: the vectorizer encodes the cached features; its media store and backbones are there for raw items.
         var services = new ServiceCollection()
             .AddLogging()
             .AddMs2GanMetrics()
             .AddSingleton(items)
             .AddSingleton(vectors)
             .AddSingleton(catalog)
+            .AddSingleton(media)
+            .AddSingleton(new BackboneSet(new OnnxSessionFactory()))
+            .AddSingleton<ItemVectorizer>()
             .AddSingleton<Reindexer>();
         services.AddOptions<LifecycleOptions>().Configure(o => o.ReindexBatchSize = batch);
         services.AddMassTransit(bus => bus.UsingInMemory());

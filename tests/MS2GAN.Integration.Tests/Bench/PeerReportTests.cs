@@ -31,7 +31,10 @@ public sealed class PeerReportTests
         var image = figures["MS2GAN image encoder, ONNX Runtime vs TorchSharp"];
         Assert.Equal(4.0, image.GetProperty("ratio").GetDouble(), 9);
         Assert.True(image.GetProperty("met").GetBoolean());
-        Assert.True(figures["raw images: decode + ResNet18 + MS2GAN vs bare ResNet18 sessions"].GetProperty("met").GetBoolean()); // 0.95 >= 0.90
+        // Raw mode: the median of the rounds' ratios (1.02), not the quotient of the median rates (19 / 20 = 0.95), against 1.0.
+        var rawImages = figures["raw images: decode + ResNet18 + MS2GAN (batches) vs bare batch-1 ResNet18 sessions"];
+        Assert.Equal(1.02, rawImages.GetProperty("ratio").GetDouble(), 9);
+        Assert.True(rawImages.GetProperty("met").GetBoolean());
         Assert.False(figures["raw texts: tokenize + MiniLM + pool + MS2GAN vs bare MiniLM session"].GetProperty("met").GetBoolean()); // 0.5
 
         // Each side's fastest setting with recall@10 >= 0.95: the store's ef 16 (0.94) and FAISS's ef 10 (0.90) do not count.
@@ -49,10 +52,10 @@ public sealed class PeerReportTests
         var reindex = figures["reindex vs HTTP ingest to searchable (this run)"];
         Assert.Equal(9000.0 / 3000.0, reindex.GetProperty("ratio").GetDouble(), 9);
 
-        // Missed: training (1.25 against <= 1.15: 1.09x short), raw texts (0.5 against >= 0.9: 1.8x short).
+        // Missed: training (1.25 against <= 1.15: 1.09x short), raw texts (0.5 against >= 1.0: 2x short).
         var largest = json.RootElement.GetProperty("largestGap");
         Assert.Equal("raw texts: tokenize + MiniLM + pool + MS2GAN vs bare MiniLM session", largest.GetProperty("figure").GetString());
-        Assert.Equal(1.8, largest.GetProperty("factor").GetDouble(), 9);
+        Assert.Equal(2.0, largest.GetProperty("factor").GetDouble(), 9);
     }
 
     [PythonFact]
@@ -203,8 +206,8 @@ public sealed class PeerReportTests
         File.WriteAllText(run.File("encode.json"), """
             { "machine": { "cores": 2, "dotnet": "10.0" }, "provider": "CPUExecutionProvider", "featureMode": [
               { "modality": "image", "rows": 1000, "batch": 256, "onnxItemsPerSecond": 4000, "torchSharpItemsPerSecond": 1000, "maxAbsDifference": 1e-7 } ],
-              "rawMode": { "images": 10, "texts": 10, "textBatch": 32, "pipelineImagesPerSecond": 19, "bareImagesPerSecond": 20,
-                           "pipelineTextsPerSecond": 100, "bareTextsPerSecond": 200 } }
+              "rawMode": { "images": 10, "texts": 10, "textBatch": 32, "imageBatch": 16, "rounds": 3, "pipelineImagesPerSecond": 19, "bareImagesPerSecond": 20,
+                           "imageRatio": 1.02, "oneAtATimeRatio": 0.8, "pipelineTextsPerSecond": 100, "bareTextsPerSecond": 200, "textRatio": 0.5 } }
             """);
         File.WriteAllText(run.File("search-store.json"), """
             { "items": 1000, "dim": 256, "queries": 100, "callers": 8,
