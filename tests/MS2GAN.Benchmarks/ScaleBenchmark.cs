@@ -361,7 +361,13 @@ internal static class ScaleBenchmark
         System.Runtime.GCSettings.LargeObjectHeapCompactionMode = System.Runtime.GCLargeObjectHeapCompactionMode.CompactOnce;
         GC.Collect(GC.MaxGeneration, GCCollectionMode.Aggressive, blocking: true, compacting: true);
         GC.WaitForPendingFinalizers();
+        // Native memory a closed store freed (USearch's graphs) stays in glibc's heap, counted in VmRSS, until trimmed: without
+        // this a baseline taken after a closed store could exceed a later reading (a negative resident figure).
+        MallocTrim(0);
     }
+
+    [System.Runtime.InteropServices.DllImport("libc", EntryPoint = "malloc_trim")]
+    private static extern int MallocTrim(nuint pad);
 
     /// <summary>VmRSS of this process (anonymous memory and the mapped pages it touched).</summary>
     private static long ResidentBytes()
