@@ -37,11 +37,21 @@ internal static class BenchRun
     /// Writes the report as indented JSON, creating the folder; returns the file's full path. A figure with nothing
     /// to measure (a percentile of no requests) is NaN, written as "NaN".
     /// </summary>
-    public static async Task<string> WriteJsonAsync(string path, object report)
+    /// <param name="path">The file to write.</param>
+    /// <param name="report">The figures.</param>
+    /// <param name="camelCase">Name the properties of nested records in camelCase too (as the anonymous objects are named),
+    /// for readers that expect it throughout, such as bench/report.py's quality part.</param>
+    public static async Task<string> WriteJsonAsync(string path, object report, bool camelCase = false)
     {
         var fullPath = Path.GetFullPath(path);
         Directory.CreateDirectory(Path.GetDirectoryName(fullPath)!);
-        await File.WriteAllTextAsync(fullPath, JsonSerializer.Serialize(report, new JsonSerializerOptions { WriteIndented = true, NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals }));
+        var options = new JsonSerializerOptions
+        {
+            WriteIndented = true,
+            NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals,
+            PropertyNamingPolicy = camelCase ? JsonNamingPolicy.CamelCase : null,
+        };
+        await File.WriteAllTextAsync(fullPath, JsonSerializer.Serialize(report, options));
         return fullPath;
     }
 }

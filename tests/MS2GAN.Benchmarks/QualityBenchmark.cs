@@ -98,7 +98,7 @@ internal static class QualityBenchmark
                 textDim = dataset.Train.Text.Columns,
                 summary,
                 runs,
-            });
+            }, camelCase: true);
             Console.WriteLine($"results: {written}");
         }
         return 0;
