@@ -1,5 +1,7 @@
 using System.Diagnostics;
 using System.Text.Json;
+using MS2GAN.Benchmarks;
+using MS2GAN.Features.Data;
 
 namespace MS2GAN.Integration.Tests.Bench;
 
@@ -95,6 +97,35 @@ public sealed class PeerReportTests
     }
 
     [PythonFact]
+    public async Task The_quality_part_reads_what_the_quality_verb_writes()
+    {
+        // The verb itself on a small clustered dataset, two seeds, then the report on its JSON beside the peers' files.
+        using var run = new TempFolder();
+        var data = run.Combine("data");
+        Directory.CreateDirectory(data);
+        foreach (var (prefix, split) in new[] { ("train", SyntheticClusters.Split(perClass: 20, seed: 1)), ("test", SyntheticClusters.Split(perClass: 10, seed: 2)) })
+        {
+            NpyWriter.Write(Path.Combine(data, $"{prefix}_image.npy"), split.Image);
+            NpyWriter.Write(Path.Combine(data, $"{prefix}_text.npy"), split.Text);
+            NpyWriter.Write(Path.Combine(data, $"{prefix}_labels.npy"), split.Labels);
+        }
+        var exit = await QualityBenchmark.RunAsync(BenchArgs.Parse(["--data", data, "--name", "wikipedia", "--seeds", "1,2", "--threads", "1",
+            "--set", """{"epochs":3,"patience":0,"refit":false}""", "--json", run.File("quality-wikipedia.json")]));
+        Assert.Equal(0, exit);
+        WriteQualityPeers(run, "wikipedia", dscmr: [0.5, 0.6], smLabels: 0.5, sm: (0.3, 0.2, 0.25));
+        using var verb = JsonDocument.Parse(File.ReadAllText(run.File("quality-wikipedia.json")));
+        var jointMean = verb.RootElement.GetProperty("summary").GetProperty("joint").GetProperty("mean").GetDouble();
+
+        var (reportExit, output) = Report(run, "--parts", "quality");
+
+        Assert.True(reportExit == 0, output);
+        using var json = JsonDocument.Parse(File.ReadAllText(run.Combine("out", "results.json")));
+        var figure = json.RootElement.GetProperty("figures").EnumerateArray().Single(f => f.GetProperty("figure").GetString() == "wikipedia: MS2GAN joint vs DSCMR, mean of 2 seeds");
+        Assert.Equal(jointMean, figure.GetProperty("ours").GetDouble(), 9);
+        Assert.Equal(0.55, figure.GetProperty("peer").GetDouble(), 9);
+    }
+
+    [PythonFact]
     public void A_quality_only_run_keeps_the_other_parts_of_the_earlier_report_with_their_date()
     {
         using var run = new TempFolder();
@@ -180,6 +211,12 @@ public sealed class PeerReportTests
                            "bestEpoch": {{Stat(50)}}, "seconds": {{Stat(30)}} },
               "runs": [ {{runs}} ] }
             """);
+        WriteQualityPeers(run, name, dscmr, smLabels, sm);
+    }
+
+    // The peers' files of one dataset: peer_baselines.py's log (CCA, SCM fixed; SM given), SM's labels, a DSCMR log per seed.
+    private static void WriteQualityPeers(TempFolder run, string name, double[] dscmr, double smLabels, (double I2T, double T2I, double Avg) sm)
+    {
         File.WriteAllText(run.File($"quality-{name}-peers.log"), FormattableString.Invariant($"""
             CCA   I->T 0.2147  T->I 0.1670  avg 0.1909
             SM    I->T {sm.I2T:F4}  T->I {sm.T2I:F4}  avg {sm.Avg:F4}
