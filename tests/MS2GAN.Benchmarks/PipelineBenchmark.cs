@@ -19,6 +19,9 @@ public static class PipelineBenchmark
         var freshSeconds = args.Int("fresh-seconds", 30, 5);
         var searchClients = args.Int("search-clients", 8, 1, 64);
         var searchSeconds = args.Int("search-seconds", 20, 5);
+        // Seconds to wait between the end of the ingest and the search phase, so work the ingest left behind (the store's
+        // background compaction, the collector) can finish first: 0 searches at once, as the figures before this option did.
+        var settleSeconds = args.Int("settle-seconds", 0, 0);
         var epochs = args.Int("epochs", 5, 1);
         var jsonPath = args.String("json") ?? Path.Combine("artifacts", "bench", "pipeline.json");
         var broker = BenchBroker.FromEnvironment();
@@ -42,6 +45,12 @@ public static class PipelineBenchmark
                 Console.WriteLine($"2/5 ingest to searchable, batched encoder: {items:N0} items in NDJSON requests of {lines:N0} lines from {clients} clients");
                 batched = await IngestThroughput.RunAsync(run, corpus, "batched", items, clients, lines);
                 Console.WriteLine($"  {batched.ItemsPerSecond:N0} items/s to searchable ({batched.IndexedSeconds:F1} s); accepted at {batched.AcceptedPerSecond:N0} items/s");
+
+                if (settleSeconds > 0)
+                {
+                    Console.WriteLine($"  waiting {settleSeconds} s before searching (--settle-seconds)");
+                    await Task.Delay(TimeSpan.FromSeconds(settleSeconds));
+                }
 
                 Console.WriteLine($"3/5 search over HTTP: {searchClients} clients for {searchSeconds} s, {items:N0} items ({2 * items:N0} vectors), exact mode");
                 search = await SearchLoad.RunAsync(run, corpus, searchClients, TimeSpan.FromSeconds(searchSeconds));
