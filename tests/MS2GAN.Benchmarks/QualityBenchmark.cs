@@ -138,12 +138,8 @@ internal static class QualityBenchmark
             var dev = DevDataset(dataset, seed);
             var folder = Path.Combine(root, $"seed{seed}");
             Directory.CreateDirectory(folder);
-            foreach (var (prefix, split) in new[] { ("train", dev.Train), ("test", dev.Test) })
-            {
-                NpyWriter.Write(Path.Combine(folder, $"{prefix}_image.npy"), split.Image);
-                NpyWriter.Write(Path.Combine(folder, $"{prefix}_text.npy"), split.Text);
-                NpyWriter.Write(Path.Combine(folder, $"{prefix}_labels.npy"), split.Labels);
-            }
+            NpyWriter.WriteSplit(folder, "train", dev.Train);
+            NpyWriter.WriteSplit(folder, "test", dev.Test);
             dataset.Info.Save(Path.Combine(folder, DatasetInfo.FileName));
             Console.WriteLine($"development split of seed {seed}: {dev.Train.Count} train, {dev.Test.Count} development items in {folder}");
         }

@@ -32,6 +32,17 @@ public static class NpyWriter
         });
     }
 
+    /// <summary>One split in the layout <see cref="FeatureDatasetLoader"/> reads: PREFIX_image.npy, PREFIX_text.npy, PREFIX_labels.npy.</summary>
+    /// <param name="folder">The dataset folder (it must exist).</param>
+    /// <param name="prefix">train or test.</param>
+    /// <param name="split">The split's features and labels.</param>
+    public static void WriteSplit(string folder, string prefix, FeatureSplit split)
+    {
+        Write(Path.Combine(folder, $"{prefix}_image.npy"), split.Image);
+        Write(Path.Combine(folder, $"{prefix}_text.npy"), split.Text);
+        Write(Path.Combine(folder, $"{prefix}_labels.npy"), split.Labels);
+    }
+
     /// <summary>Writes int32 labels as a 1-D array (<c>'&lt;i4'</c>).</summary>
     /// <param name="path">The file to create or replace.</param>
     /// <param name="labels">The labels.</param>

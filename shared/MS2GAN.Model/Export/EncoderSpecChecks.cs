@@ -34,17 +34,14 @@ internal static class EncoderSpecChecks
         }
         var width = spec.InputDim;
         width = ValidateStack(spec.Modality, "specific", spec.Specific, width);
-        if (spec.SharedInput is { } sharedInput)
+        if (spec.SharedInput is { Count: 0 })
         {
-            if (sharedInput.Count == 0)
-            {
-                throw new ArgumentException($"the {spec.Modality} encoder spec has an empty shared input stack (null for none)", nameof(spec));
-            }
-
-            ValidateStack(spec.Modality, "shared_input", sharedInput, spec.InputDim);
+            throw new ArgumentException($"the {spec.Modality} encoder spec has an empty shared input stack (null for none)", nameof(spec));
         }
 
-        ValidateStack(spec.Modality, "common", spec.Common, spec.SharedInput is { } p ? p[^1].OutFeatures : width);
+        // The common stack reads S, or the output of the modality's own shared input stack.
+        var commonWidth = spec.SharedInput is { } sharedInput ? ValidateStack(spec.Modality, "shared_input", sharedInput, spec.InputDim) : width;
+        ValidateStack(spec.Modality, "common", spec.Common, commonWidth);
         if (spec.Labels is { } labels)
         {
             ValidateStack(spec.Modality, "labels.specific", [labels.Specific], spec.SpecificDim);

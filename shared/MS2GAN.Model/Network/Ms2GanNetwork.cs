@@ -77,12 +77,7 @@ public sealed class Ms2GanNetwork : nn.Module
             _ => throw new ArgumentException($"unknown modality {modality}", nameof(modality)),
         };
         var specific = specificNet.forward(features);
-        if (sharedInput is null)
-        {
-            return (specific, _common.forward(specific));
-        }
-
-        return (specific, _common.forward(sharedInput.forward(features)));
+        return (specific, _common.forward(sharedInput?.forward(features) ?? specific));
     }
 
     /// <summary>Class logits from specific features (one classifier for both modalities).</summary>

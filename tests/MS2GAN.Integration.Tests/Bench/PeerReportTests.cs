@@ -103,12 +103,8 @@ public sealed class PeerReportTests
         using var run = new TempFolder();
         var data = run.Combine("data");
         Directory.CreateDirectory(data);
-        foreach (var (prefix, split) in new[] { ("train", SyntheticClusters.Split(perClass: 20, seed: 1)), ("test", SyntheticClusters.Split(perClass: 10, seed: 2)) })
-        {
-            NpyWriter.Write(Path.Combine(data, $"{prefix}_image.npy"), split.Image);
-            NpyWriter.Write(Path.Combine(data, $"{prefix}_text.npy"), split.Text);
-            NpyWriter.Write(Path.Combine(data, $"{prefix}_labels.npy"), split.Labels);
-        }
+        NpyWriter.WriteSplit(data, "train", SyntheticClusters.Split(perClass: 20, seed: 1));
+        NpyWriter.WriteSplit(data, "test", SyntheticClusters.Split(perClass: 10, seed: 2));
         var exit = await QualityBenchmark.RunAsync(BenchArgs.Parse(["--data", data, "--name", "wikipedia", "--seeds", "1,2", "--threads", "1",
             "--set", """{"epochs":3,"patience":0,"refit":false}""", "--json", run.File("quality-wikipedia.json")]));
         Assert.Equal(0, exit);
