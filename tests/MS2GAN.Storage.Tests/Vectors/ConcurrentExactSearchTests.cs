@@ -43,9 +43,9 @@ public sealed class ConcurrentExactSearchTests : IDisposable
     }
 
     [Fact]
-    public async Task One_pass_for_one_to_nine_queries_with_mixed_filters_gives_each_its_brute_force_answer()
+    public async Task One_pass_for_one_to_eighteen_queries_with_mixed_filters_gives_each_its_brute_force_answer()
     {
-        // Every batch size from 1 to 9 (groups of four plus remainders of one to three), deterministically.
+        // Every batch size from 1 to 18 (one query alone, panels of 8 and 16 lanes with padding, two panels), deterministically.
         var store = _fixture.Create(root => new EmbeddedVectorStoreOptions { RootDirectory = root });
         await store.CreateIndexAsync(new IndexDefinition("one-pass", Dim, Dim, null));
         var records = VectorCorpus.Records(3_000, Dim, Dim, seed: 6);
@@ -53,12 +53,12 @@ public sealed class ConcurrentExactSearchTests : IDisposable
         var random = new Random(9);
         string[] targets = [VectorModalities.Image, VectorModalities.Text, VectorModalities.Any];
 
-        for (var size = 1; size <= 9; size++)
+        for (var size = 1; size <= 18; size++)
         {
             var queries = Enumerable.Range(0, size).Select(i => new VectorQuery(
                 VectorCorpus.RandomVector(random, Dim), VectorCorpus.RandomVector(random, Dim),
                 0.5, 0.5, targets[(i + size) % 3], K: 8,
-                AnyOfLabels: i % 3 == 2 ? [VectorCorpus.LabelPool[i]] : null)).ToList();
+                AnyOfLabels: i % 3 == 2 ? [VectorCorpus.LabelPool[i % 10]] : null)).ToList();
 
             var answers = store.ScanTogether("one-pass", queries);
 
@@ -74,8 +74,8 @@ public sealed class ConcurrentExactSearchTests : IDisposable
     public async Task A_pass_of_forty_queries_gives_each_exactly_what_it_gets_alone_ties_included()
     {
         // Every third item repeats the vectors of the one before (equal scores, ordered by ItemId then modality), and
-        // the queries mix targets, weights, pages and filters; each answer of the blocked pass (tiles of three rows by
-        // four queries) must equal the query's pass on its own to the bit.
+        // the queries mix targets, weights, pages and filters; each answer of the blocked pass (panels of queries screened
+        // six rows at a time, then scored exactly) must equal the query's pass on its own to the bit.
         var store = _fixture.Create(root => new EmbeddedVectorStoreOptions { RootDirectory = root });
         await store.CreateIndexAsync(new IndexDefinition("tiles", Dim, Dim, null));
         var records = VectorCorpus.Records(2_000, Dim, Dim, seed: 21);
@@ -125,5 +125,47 @@ public sealed class ConcurrentExactSearchTests : IDisposable
             var single = await store.SearchAsync("batch", queries[i]);
             Assert.Equal(single.Select(h => (h.ItemId, h.Modality, h.Score)), batch[i].Select(h => (h.ItemId, h.Modality, h.Score)));
         }
+    }
+
+    [Fact]
+    public async Task Rows_closer_than_the_screening_margin_are_ranked_by_their_exact_scores_as_a_query_alone_ranks_them()
+    {
+        // 300 rows a few float steps apart from one vector: their scores differ by less than a panel's margin, so the
+        // screening cannot tell them apart and the exact scores of what passes must decide, as they do for a query alone.
+        var store = _fixture.Create(root => new EmbeddedVectorStoreOptions { RootDirectory = root });
+        await store.CreateIndexAsync(new IndexDefinition("near", Dim, Dim, null));
+        var random = new Random(41);
+        var centre = VectorCorpus.RandomVector(random, Dim);
+        var records = VectorCorpus.Records(600, Dim, Dim, seed: 42);
+        for (var i = 0; i < 300; i++)
+        {
+            var specific = (float[])centre.Clone();
+            var shared = (float[])centre.Clone();
+            specific[i % Dim] = BitIncrement(specific[i % Dim], i / Dim);
+            shared[(i * 7) % Dim] = BitIncrement(shared[(i * 7) % Dim], i % 5);
+            records[i * 2] = records[i * 2] with { Specific = specific, Shared = shared };
+        }
+
+        await store.UpsertAsync("near", records);
+        var queries = Enumerable.Range(0, 20).Select(i => new VectorQuery(
+            centre, centre, 0.3 + (i * 0.02), 0.7 - (i * 0.02), i % 2 == 0 ? VectorModalities.Image : VectorModalities.Any, K: 5 + i)).ToList();
+
+        var together = store.ScanTogether("near", queries);
+
+        for (var i = 0; i < queries.Count; i++)
+        {
+            var alone = store.ScanTogether("near", [queries[i]])[0];
+            Assert.Equal(alone.Select(h => (h.ItemId, h.Modality, h.Score)), together[i].Select(h => (h.ItemId, h.Modality, h.Score)));
+        }
+    }
+
+    private static float BitIncrement(float value, int steps)
+    {
+        for (var s = 0; s < steps; s++)
+        {
+            value = MathF.BitIncrement(value);
+        }
+
+        return value;
     }
 }

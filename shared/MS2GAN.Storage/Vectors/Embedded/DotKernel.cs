@@ -5,13 +5,15 @@ using System.Runtime.Intrinsics;
 namespace MS2GAN.Storage.Vectors.Embedded;
 
 /// <summary>
-/// Dot products of a stored row with one query, and of three rows with four queries (the tile the blocked exact scan
-/// is made of). The tile loads each piece of a row, and of a query, once for several products (an exact scan of a
-/// batch of queries is bound by these loads), and adds up in exactly the order of the one-query form, so both give
-/// bit-identical results: a hit scores the same whichever path found it.
+/// The exact scan's arithmetic: the dot product of a stored row with one query (<see cref="Dot"/>, the figure every hit
+/// is scored with), and the GEMM-shaped tile a batch of queries is screened with (<see cref="Tile"/>: six rows against
+/// a <see cref="QueryPanel"/> of 8 or 16 queries, each value of a row broadcast once for all of them).
 /// </summary>
 internal static class DotKernel
 {
+    /// <summary>Rows in one tile: six rows by two vectors of queries keep twelve accumulators in registers.</summary>
+    public const int TileRows = 6;
+
     public static float Dot(ReadOnlySpan<float> row, ReadOnlySpan<float> query)
     {
         ref var r = ref MemoryMarshal.GetReference(row);
@@ -21,7 +23,7 @@ internal static class DotKernel
         var i = 0;
         for (; i <= length - Vector256<float>.Count; i += Vector256<float>.Count)
         {
-            acc = Vector256.FusedMultiplyAdd(Load(ref r, i), Load(ref q, i), acc);
+            acc = Vector256.FusedMultiplyAdd(Vector256.LoadUnsafe(ref r, (nuint)i), Vector256.LoadUnsafe(ref q, (nuint)i), acc);
         }
 
         var sum = Vector256.Sum(acc);
@@ -34,73 +36,111 @@ internal static class DotKernel
     }
 
     /// <summary>
-    /// Dot products of three rows with four queries (twelve, row-major into <paramref name="dots"/>), all of
-    /// <paramref name="length"/>: each piece of a row is loaded once for four queries and each piece of a query once
-    /// for three rows, so per value loaded it does about two multiply-adds where a row-by-four-queries kernel does one. Each
-    /// product adds up in exactly the order of <see cref="Dot"/>, so all three give bit-identical results.
+    /// The weighted scores of <see cref="TileRows"/> rows (<paramref name="slots"/>) against every query of
+    /// <paramref name="panel"/>, row-major into <paramref name="scores"/> (<c>TileRows * panel.Width</c> values): for each
+    /// dimension, a row's value is broadcast and multiplied into the panel's line of queries, so a row is loaded once per
+    /// panel and no horizontal sums are needed. The sums run in another order than <see cref="Dot"/>'s, so a score
+    /// differs from the exact one by up to <see cref="QueryPanel.Margin"/>: the scan screens with these and scores
+    /// what passes with <see cref="Dot"/>.
     /// </summary>
-    public static void Dot3x4(
-        ref float row0, ref float row1, ref float row2, ref float query0, ref float query1, ref float query2, ref float query3,
-        int length, Span<float> dots)
+    public static unsafe void Tile(QueryPanel panel, float* specific, float* shared, int specificDim, int sharedDim, int* slots, float* scores)
     {
-        Vector256<float> a00 = default, a01 = default, a02 = default, a03 = default;
-        Vector256<float> a10 = default, a11 = default, a12 = default, a13 = default;
-        Vector256<float> a20 = default, a21 = default, a22 = default, a23 = default;
-        var i = 0;
-        for (; i <= length - Vector256<float>.Count; i += Vector256<float>.Count)
+        new Span<float>(scores, TileRows * panel.Width).Clear();
+        var rows = stackalloc float*[TileRows];
+        fixed (float* lines = panel.Lines)
         {
-            var r0 = Load(ref row0, i);
-            var r1 = Load(ref row1, i);
-            var r2 = Load(ref row2, i);
-            var q = Load(ref query0, i);
-            a00 = Vector256.FusedMultiplyAdd(r0, q, a00);
-            a10 = Vector256.FusedMultiplyAdd(r1, q, a10);
-            a20 = Vector256.FusedMultiplyAdd(r2, q, a20);
-            q = Load(ref query1, i);
-            a01 = Vector256.FusedMultiplyAdd(r0, q, a01);
-            a11 = Vector256.FusedMultiplyAdd(r1, q, a11);
-            a21 = Vector256.FusedMultiplyAdd(r2, q, a21);
-            q = Load(ref query2, i);
-            a02 = Vector256.FusedMultiplyAdd(r0, q, a02);
-            a12 = Vector256.FusedMultiplyAdd(r1, q, a12);
-            a22 = Vector256.FusedMultiplyAdd(r2, q, a22);
-            q = Load(ref query3, i);
-            a03 = Vector256.FusedMultiplyAdd(r0, q, a03);
-            a13 = Vector256.FusedMultiplyAdd(r1, q, a13);
-            a23 = Vector256.FusedMultiplyAdd(r2, q, a23);
-        }
+            // The specific dimensions, then the shared ones, into the same sums.
+            for (var part = 0; part < 2; part++)
+            {
+                var table = part == 0 ? specific : shared;
+                var dim = part == 0 ? specificDim : sharedDim;
+                var first = part == 0 ? lines : lines + (specificDim * panel.Width);
+                for (var r = 0; r < TileRows; r++)
+                {
+                    rows[r] = table + ((nint)slots[r] * dim);
+                }
 
-        dots[0] = Vector256.Sum(a00);
-        dots[1] = Vector256.Sum(a01);
-        dots[2] = Vector256.Sum(a02);
-        dots[3] = Vector256.Sum(a03);
-        dots[4] = Vector256.Sum(a10);
-        dots[5] = Vector256.Sum(a11);
-        dots[6] = Vector256.Sum(a12);
-        dots[7] = Vector256.Sum(a13);
-        dots[8] = Vector256.Sum(a20);
-        dots[9] = Vector256.Sum(a21);
-        dots[10] = Vector256.Sum(a22);
-        dots[11] = Vector256.Sum(a23);
-        for (; i < length; i++)
-        {
-            float x0 = Unsafe.Add(ref row0, i), x1 = Unsafe.Add(ref row1, i), x2 = Unsafe.Add(ref row2, i);
-            float y0 = Unsafe.Add(ref query0, i), y1 = Unsafe.Add(ref query1, i), y2 = Unsafe.Add(ref query2, i), y3 = Unsafe.Add(ref query3, i);
-            dots[0] = MathF.FusedMultiplyAdd(x0, y0, dots[0]);
-            dots[1] = MathF.FusedMultiplyAdd(x0, y1, dots[1]);
-            dots[2] = MathF.FusedMultiplyAdd(x0, y2, dots[2]);
-            dots[3] = MathF.FusedMultiplyAdd(x0, y3, dots[3]);
-            dots[4] = MathF.FusedMultiplyAdd(x1, y0, dots[4]);
-            dots[5] = MathF.FusedMultiplyAdd(x1, y1, dots[5]);
-            dots[6] = MathF.FusedMultiplyAdd(x1, y2, dots[6]);
-            dots[7] = MathF.FusedMultiplyAdd(x1, y3, dots[7]);
-            dots[8] = MathF.FusedMultiplyAdd(x2, y0, dots[8]);
-            dots[9] = MathF.FusedMultiplyAdd(x2, y1, dots[9]);
-            dots[10] = MathF.FusedMultiplyAdd(x2, y2, dots[10]);
-            dots[11] = MathF.FusedMultiplyAdd(x2, y3, dots[11]);
+                if (panel.Width == 16)
+                {
+                    Add16(first, rows, dim, scores);
+                }
+                else
+                {
+                    Add8(first, rows, dim, scores);
+                }
+            }
         }
     }
 
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static Vector256<float> Load(ref float start, int offset) => Vector256.LoadUnsafe(ref start, (nuint)offset);
+    /// <summary>Adds six rows' products with a 16-lane panel over <paramref name="dim"/> dimensions to <paramref name="scores"/>.</summary>
+    private static unsafe void Add16(float* lines, float** rows, int dim, float* scores)
+    {
+        float* r0 = rows[0], r1 = rows[1], r2 = rows[2], r3 = rows[3], r4 = rows[4], r5 = rows[5];
+        Vector256<float> a00 = Vector256.Load(scores), a01 = Vector256.Load(scores + 8), a10 = Vector256.Load(scores + 16), a11 = Vector256.Load(scores + 24);
+        Vector256<float> a20 = Vector256.Load(scores + 32), a21 = Vector256.Load(scores + 40), a30 = Vector256.Load(scores + 48), a31 = Vector256.Load(scores + 56);
+        Vector256<float> a40 = Vector256.Load(scores + 64), a41 = Vector256.Load(scores + 72), a50 = Vector256.Load(scores + 80), a51 = Vector256.Load(scores + 88);
+        var p = lines;
+        for (var k = 0; k < dim; k++, p += 16)
+        {
+            var q0 = Vector256.Load(p);
+            var q1 = Vector256.Load(p + 8);
+            var b = Vector256.Create(r0[k]);
+            a00 = Vector256.FusedMultiplyAdd(b, q0, a00);
+            a01 = Vector256.FusedMultiplyAdd(b, q1, a01);
+            b = Vector256.Create(r1[k]);
+            a10 = Vector256.FusedMultiplyAdd(b, q0, a10);
+            a11 = Vector256.FusedMultiplyAdd(b, q1, a11);
+            b = Vector256.Create(r2[k]);
+            a20 = Vector256.FusedMultiplyAdd(b, q0, a20);
+            a21 = Vector256.FusedMultiplyAdd(b, q1, a21);
+            b = Vector256.Create(r3[k]);
+            a30 = Vector256.FusedMultiplyAdd(b, q0, a30);
+            a31 = Vector256.FusedMultiplyAdd(b, q1, a31);
+            b = Vector256.Create(r4[k]);
+            a40 = Vector256.FusedMultiplyAdd(b, q0, a40);
+            a41 = Vector256.FusedMultiplyAdd(b, q1, a41);
+            b = Vector256.Create(r5[k]);
+            a50 = Vector256.FusedMultiplyAdd(b, q0, a50);
+            a51 = Vector256.FusedMultiplyAdd(b, q1, a51);
+        }
+
+        a00.Store(scores);
+        a01.Store(scores + 8);
+        a10.Store(scores + 16);
+        a11.Store(scores + 24);
+        a20.Store(scores + 32);
+        a21.Store(scores + 40);
+        a30.Store(scores + 48);
+        a31.Store(scores + 56);
+        a40.Store(scores + 64);
+        a41.Store(scores + 72);
+        a50.Store(scores + 80);
+        a51.Store(scores + 88);
+    }
+
+    /// <summary>Adds six rows' products with an 8-lane panel over <paramref name="dim"/> dimensions to <paramref name="scores"/>.</summary>
+    private static unsafe void Add8(float* lines, float** rows, int dim, float* scores)
+    {
+        float* r0 = rows[0], r1 = rows[1], r2 = rows[2], r3 = rows[3], r4 = rows[4], r5 = rows[5];
+        Vector256<float> a0 = Vector256.Load(scores), a1 = Vector256.Load(scores + 8), a2 = Vector256.Load(scores + 16);
+        Vector256<float> a3 = Vector256.Load(scores + 24), a4 = Vector256.Load(scores + 32), a5 = Vector256.Load(scores + 40);
+        var p = lines;
+        for (var k = 0; k < dim; k++, p += 8)
+        {
+            var q = Vector256.Load(p);
+            a0 = Vector256.FusedMultiplyAdd(Vector256.Create(r0[k]), q, a0);
+            a1 = Vector256.FusedMultiplyAdd(Vector256.Create(r1[k]), q, a1);
+            a2 = Vector256.FusedMultiplyAdd(Vector256.Create(r2[k]), q, a2);
+            a3 = Vector256.FusedMultiplyAdd(Vector256.Create(r3[k]), q, a3);
+            a4 = Vector256.FusedMultiplyAdd(Vector256.Create(r4[k]), q, a4);
+            a5 = Vector256.FusedMultiplyAdd(Vector256.Create(r5[k]), q, a5);
+        }
+
+        a0.Store(scores);
+        a1.Store(scores + 8);
+        a2.Store(scores + 16);
+        a3.Store(scores + 24);
+        a4.Store(scores + 32);
+        a5.Store(scores + 40);
+    }
 }

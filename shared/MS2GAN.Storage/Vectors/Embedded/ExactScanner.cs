@@ -1,12 +1,14 @@
-using System.Runtime.InteropServices;
+using System.Numerics;
+using System.Runtime.Intrinsics;
 using System.Runtime.Intrinsics.X86;
 
 namespace MS2GAN.Storage.Vectors.Embedded;
 
 /// <summary>
 /// The SIMD exact scan over a <see cref="SlotTable"/>: one pass over the rows answers a batch of queries, blocks of
-/// rows scored against tiles of queries (<see cref="DotKernel.Dot3x4"/>, GEMM-shaped), split across cores on large
-/// tables. The caller holds the table's read lock.
+/// rows screened against panels of queries (<see cref="DotKernel.Tile"/>, GEMM-shaped) and what passes scored exactly
+/// (<see cref="DotKernel.Dot"/>, as a query alone is), split across cores on large tables. The caller holds the table's
+/// read lock.
 /// </summary>
 internal sealed class ExactScanner(SlotTable table)
 {
@@ -22,14 +24,17 @@ internal sealed class ExactScanner(SlotTable table)
         var rows = table.SlotCount;
         var partitions = rows >= ParallelRowThreshold ? Math.Min(Environment.ProcessorCount, rows / (ParallelRowThreshold / 2)) : 1;
         var collectors = new TopKCollector[Math.Max(1, partitions)][];
+        // Per modality (image, text), the queries whose target takes it, and their panels (none for a query alone).
+        int[][] active = [.. new byte[] { 1, 2 }.Select(m => Enumerable.Range(0, batch.Length).Where(q => batch[q].Filter.MatchesModality(m)).ToArray())];
+        QueryPanel[][] panels = [.. active.Select(a => a.Length < 2 ? [] : QueryPanel.Pack(batch, a, table.SpecificDim, table.SharedDim))];
         if (collectors.Length == 1)
         {
-            collectors[0] = ScanRange(0, rows, batch, order);
+            collectors[0] = ScanRange(0, rows, batch, active, panels, order);
         }
         else
         {
             var chunk = (rows + collectors.Length - 1) / collectors.Length;
-            Parallel.For(0, collectors.Length, p => collectors[p] = ScanRange(p * chunk, Math.Min(rows, (p + 1) * chunk), batch, order));
+            Parallel.For(0, collectors.Length, p => collectors[p] = ScanRange(p * chunk, Math.Min(rows, (p + 1) * chunk), batch, active, panels, order));
         }
 
         var ranked = new List<ScoredSlot>[batch.Length];
@@ -65,7 +70,7 @@ internal sealed class ExactScanner(SlotTable table)
         return score;
     }
 
-    private TopKCollector[] ScanRange(int start, int end, ExactScan[] batch, HitOrder order)
+    private unsafe TopKCollector[] ScanRange(int start, int end, ExactScan[] batch, int[][] active, QueryPanel[][] panels, HitOrder order)
     {
         var collectors = new TopKCollector[batch.Length];
         var check = new bool[batch.Length];
@@ -75,100 +80,134 @@ internal sealed class ExactScanner(SlotTable table)
             check[q] = !batch[q].Filter.TargetOnly;
         }
 
-        // One sweep per modality over the rows of that modality, a block at a time, scored against the queries whose
-        // target takes that modality, a tile of three rows by four queries at a time: a block stays in cache while
-        // every tile of queries passes over it, so each row comes from memory once per pass whatever the number of
-        // queries. Labels, metadata and the excluded item are checked only for a row whose score would be kept.
+        // One sweep per modality over the rows of that modality, a block at a time, screened against every panel of the
+        // queries whose target takes that modality: a block stays in cache while every panel passes over it, so each
+        // row comes from memory once per pass whatever the number of queries. A row whose screening score clears a
+        // query's bar is scored exactly; labels, metadata and the excluded item are checked only for a row whose score
+        // would be kept.
         var modalities = table.Modalities;
         var block = new int[BlockRows];
-        for (byte modality = 1; modality <= 2; modality++)
+        fixed (float* specific = table.SpecificRows, shared = table.SharedRows)
         {
-            var m = modality;
-            int[] active = [.. Enumerable.Range(0, batch.Length).Where(q => batch[q].Filter.MatchesModality(m))];
-            if (active.Length == 0)
+            for (byte modality = 1; modality <= 2; modality++)
             {
-                continue;
-            }
-
-            var rows = 0;
-            for (var slot = start; slot < end; slot++)
-            {
-                if (modalities[slot] != modality)
+                if (active[modality - 1].Length == 0)
                 {
                     continue;
                 }
 
-                Prefetch(slot);
-                block[rows++] = slot;
-                if (rows == BlockRows)
+                var modalityPanels = panels[modality - 1];
+                var pass = new Pass(batch, active[modality - 1], modalityPanels, [.. modalityPanels.Select(p => p.OpenBars())], collectors, check, specific, shared);
+                var rows = 0;
+                for (var slot = start; slot < end; slot++)
                 {
-                    ScoreBlock(block, rows, active, batch, collectors, check);
-                    rows = 0;
-                }
-            }
+                    if (modalities[slot] != modality)
+                    {
+                        continue;
+                    }
 
-            if (rows > 0)
-            {
-                ScoreBlock(block, rows, active, batch, collectors, check);
+                    Prefetch(slot);
+                    block[rows++] = slot;
+                    if (rows == BlockRows)
+                    {
+                        ScoreBlock(block, rows, pass);
+                        rows = 0;
+                    }
+                }
+
+                if (rows > 0)
+                {
+                    ScoreBlock(block, rows, pass);
+                }
             }
         }
 
         return collectors;
     }
 
-    /// <summary>Scores <paramref name="rows"/> slots of <paramref name="block"/> for the <paramref name="active"/> queries.</summary>
-    private void ScoreBlock(int[] block, int rows, int[] active, ExactScan[] batch, TopKCollector[] collectors, bool[] check)
+    /// <summary>What a partition's sweep over one modality works with: its queries, their panels and bars, its collectors.</summary>
+    private sealed unsafe class Pass(
+        ExactScan[] batch, int[] active, QueryPanel[] panels, float[][] bars, TopKCollector[] collectors, bool[] check, float* specific, float* shared)
     {
-        if (active.Length == 1)
+        public ExactScan[] Batch { get; } = batch;
+
+        public int[] Active { get; } = active;
+
+        public QueryPanel[] Panels { get; } = panels;
+
+        /// <summary>Per panel lane, the screening score a row must reach: the query's worst kept score minus the panel's margin.</summary>
+        public float[][] Bars { get; } = bars;
+
+        public TopKCollector[] Collectors { get; } = collectors;
+
+        public bool[] Check { get; } = check;
+
+        public float* Specific { get; } = specific;
+
+        public float* Shared { get; } = shared;
+    }
+
+    /// <summary>Scores <paramref name="rows"/> slots of <paramref name="block"/> for the queries of <paramref name="pass"/>.</summary>
+    private unsafe void ScoreBlock(int[] block, int rows, Pass pass)
+    {
+        if (pass.Panels.Length == 0)
         {
-            var q = active[0];
-            var scan = batch[q];
+            var q = pass.Active[0];
+            var scan = pass.Batch[q];
             for (var r = 0; r < rows; r++)
             {
-                Offer(collectors[q], scan, check[q], Score(block[r], scan.Query.SpecificWeight, scan.Query.SharedWeight, scan.Qs, scan.Qc), block[r]);
+                Offer(pass.Collectors[q], scan, pass.Check[q], Score(block[r], scan.Query.SpecificWeight, scan.Query.SharedWeight, scan.Qs, scan.Qc), block[r]);
             }
 
             return;
         }
 
-        Span<float> specific = stackalloc float[12];
-        Span<float> shared = stackalloc float[12];
-        Span<int> queries = stackalloc int[4];
-        Span<int> slots = stackalloc int[3];
-        for (var i = 0; i < active.Length; i += 4)
+        var slots = stackalloc int[DotKernel.TileRows];
+        var scores = stackalloc float[DotKernel.TileRows * 16];
+        for (var p = 0; p < pass.Panels.Length; p++)
         {
-            // A last tile of one to three queries (or rows) repeats its last one; only the real ones are offered.
-            var realQueries = Math.Min(4, active.Length - i);
-            for (var g = 0; g < 4; g++)
+            var panel = pass.Panels[p];
+            for (var r = 0; r < rows; r += DotKernel.TileRows)
             {
-                queries[g] = active[i + Math.Min(g, realQueries - 1)];
-            }
-
-            ExactScan a = batch[queries[0]], b = batch[queries[1]], c = batch[queries[2]], d = batch[queries[3]];
-            for (var r = 0; r < rows; r += 3)
-            {
-                var realRows = Math.Min(3, rows - r);
-                for (var k = 0; k < 3; k++)
+                // A last tile of fewer rows repeats its last one; only the real ones are screened.
+                var realRows = Math.Min(DotKernel.TileRows, rows - r);
+                for (var k = 0; k < DotKernel.TileRows; k++)
                 {
                     slots[k] = block[r + Math.Min(k, realRows - 1)];
                 }
 
-                DotKernel.Dot3x4(
-                    ref Row(table.Specific(slots[0])), ref Row(table.Specific(slots[1])), ref Row(table.Specific(slots[2])),
-                    ref Row(a.Qs), ref Row(b.Qs), ref Row(c.Qs), ref Row(d.Qs), table.SpecificDim, specific);
-                DotKernel.Dot3x4(
-                    ref Row(table.Shared(slots[0])), ref Row(table.Shared(slots[1])), ref Row(table.Shared(slots[2])),
-                    ref Row(a.Qc), ref Row(b.Qc), ref Row(c.Qc), ref Row(d.Qc), table.SharedDim, shared);
+                DotKernel.Tile(panel, pass.Specific, pass.Shared, table.SpecificDim, table.SharedDim, slots, scores);
                 for (var k = 0; k < realRows; k++)
                 {
-                    for (var g = 0; g < realQueries; g++)
-                    {
-                        var q = queries[g];
-                        var scan = batch[q];
-                        var score = Weigh(scan.Query.SpecificWeight, scan.Query.SharedWeight, specific[(k * 4) + g], shared[(k * 4) + g]);
-                        Offer(collectors[q], scan, check[q], score, slots[k]);
-                    }
+                    Screen(pass, p, scores + (k * panel.Width), slots[k]);
                 }
+            }
+        }
+    }
+
+    /// <summary>Scores a row exactly for each query of panel <paramref name="p"/> whose bar its screening score clears.</summary>
+    private unsafe void Screen(Pass pass, int p, float* scores, int slot)
+    {
+        var panel = pass.Panels[p];
+        var bars = pass.Bars[p];
+        var passed = 0u;
+        for (var lane = 0; lane < panel.Width; lane += Vector256<float>.Count)
+        {
+            var clears = Vector256.GreaterThanOrEqual(Vector256.Load(scores + lane), Vector256.LoadUnsafe(ref bars[lane]));
+            passed |= clears.ExtractMostSignificantBits() << lane;
+        }
+
+        while (passed != 0)
+        {
+            var lane = BitOperations.TrailingZeroCount(passed);
+            passed &= passed - 1;
+            var q = panel.Queries[lane];
+            var scan = pass.Batch[q];
+            var collector = pass.Collectors[q];
+            Offer(collector, scan, pass.Check[q], Score(slot, scan.Query.SpecificWeight, scan.Query.SharedWeight, scan.Qs, scan.Qc), slot);
+            if (collector.Bar is { } worst)
+            {
+                bars[lane] = (float)(worst - panel.Margins[lane]);
             }
         }
     }
@@ -181,8 +220,6 @@ internal sealed class ExactScanner(SlotTable table)
             collector.Offer(score, slot);
         }
     }
-
-    private static ref float Row(ReadOnlySpan<float> row) => ref MemoryMarshal.GetReference(row);
 
     /// <summary>
     /// Asks for a row's vectors when it joins a block, before the block is scored. The scan is bound by memory

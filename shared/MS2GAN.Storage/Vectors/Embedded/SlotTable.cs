@@ -63,6 +63,12 @@ internal sealed class SlotTable
 
     public ReadOnlySpan<float> Shared(int slot) => new(_shared, slot * SharedDim, SharedDim);
 
+    /// <summary>Every slot's specific vector, row-major (slot × SpecificDim); the array grows, read it again after a write.</summary>
+    public ReadOnlySpan<float> SpecificRows => _specific;
+
+    /// <summary>Every slot's shared vector, row-major (slot × SharedDim).</summary>
+    public ReadOnlySpan<float> SharedRows => _shared;
+
     /// <summary>Whether <paramref name="slot"/> is live and passes <paramref name="filter"/>.</summary>
     public bool Matches(int slot, SlotFilter filter) =>
         _modalities[slot] != 0 && filter.Matches(_itemIds[slot]!, _modalities[slot], _labels[slot], _metadata[slot], _autoLabels[slot]);

@@ -17,6 +17,9 @@ internal sealed class TopKCollector
 
     public int Count => _heap.Count;
 
+    /// <summary>The worst kept score once full (a candidate must reach it to be kept), null before.</summary>
+    public double? Bar => _heap.Count < _capacity ? null : _heap.Peek().Score;
+
     /// <summary>
     /// Whether <see cref="Offer"/> would keep this candidate: a full collector rejects a lower score than its worst
     /// at the cost of one comparison (the blocked scan offers every row to every query, most of them rejected).
